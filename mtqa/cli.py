@@ -1,0 +1,230 @@
+"""Command-line interface (typer).  Heavy modules are imported inside commands
+so that ``mtqa check --no-fluency`` starts fast and never loads torch."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from typing import List, Optional
+
+import typer
+
+from mtqa import __version__
+
+app = typer.Typer(
+    name="mtqa",
+    help="Check machine-translated English news: garbled names, formulaic phrases, casing, quotes, "
+    "attribution, typography, untranslated text and fluency.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _die(msg: str, code: int = 2) -> "typer.Exit":
+    sys.stderr.write(f"mtqa: error: {msg}\n")
+    return typer.Exit(code)
+
+
+def _split(values: Optional[List[str]]) -> list[str]:
+    out: list[str] = []
+    for v in values or []:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return out
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mtqa {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """mtqa — quality checks for machine-translated English news."""
+
+
+def build_config(config_file, select, ignore, severity, fail_on, allow, gazetteer, fluency, model, device,
+                 max_bytes, fields):
+    from mtqa.config import ConfigError, load
+    from mtqa.finding import Severity
+
+    try:
+        cfg = load(config_file)
+    except ConfigError as e:
+        raise _die(str(e))
+    changes = {}
+    if select:
+        changes["select"] = _split(select)
+    if ignore:
+        changes["ignore"] = cfg.ignore + _split(ignore)
+    if severity:
+        sev = dict(cfg.severity)
+        for item in _split(severity):
+            code, _, level = item.partition("=")
+            try:
+                sev[code.strip().upper()] = Severity.parse(level)
+            except ValueError as e:
+                raise _die(f"--severity {item}: {e}")
+        changes["severity"] = sev
+    if fail_on:
+        if fail_on not in ("error", "warning", "info", "never"):
+            raise _die("--fail-on must be error, warning, info or never")
+        changes["fail_on"] = fail_on
+    if allow:
+        changes["allow"] = cfg.allow + list(allow)
+    if gazetteer:
+        changes["gazetteers"] = cfg.gazetteers + list(gazetteer)
+    if fluency is not None:
+        changes["fluency"] = fluency
+    if model:
+        changes["model"] = model
+    if device:
+        changes["device"] = device
+    if max_bytes is not None:
+        changes["max_bytes"] = max_bytes
+    if fields:
+        changes["fields"] = _split(fields)
+    return cfg.replace(**changes)
+
+
+@contextlib.contextmanager
+def _output(path: Optional[str]):
+    if not path or path == "-":
+        yield sys.stdout
+        return
+    from mtqa.atomic import atomic_writer
+
+    with atomic_writer(path, newline=None) as fh:
+        yield fh
+
+
+@app.command()
+def check(
+    paths: List[str] = typer.Argument(..., help="Files, directories (recursive) or - for stdin."),
+    format: str = typer.Option("text", "--format", "-f", help="text | json | jsonl | sarif | github | junit | html"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to FILE (atomically)."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 on findings at or above: error | warning | info | never (default error)."),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when findings fail the gate (read errors still exit 2)."),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Rule codes or prefixes to enable (comma-separated or repeated)."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Rule codes or prefixes to disable."),
+    severity: Optional[List[str]] = typer.Option(None, "--severity", help="Override a rule's severity: CODE=error|warning|info."),
+    statistics: bool = typer.Option(False, "--statistics", help="Print counts per rule."),
+    config: Optional[str] = typer.Option(None, "--config", help="Config file (default: mtqa.toml or [tool.mtqa] in pyproject.toml, searched upward)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only findings: no summary line."),
+    input_format: Optional[str] = typer.Option(None, "--input-format", help="Force the reader: text | jsonl | lines | ... (default: by extension and content)."),
+    field: Optional[List[str]] = typer.Option(None, "--field", help="JSON field(s) with the text, in order (default: headline/title then body/body_text/text)."),
+    include: Optional[List[str]] = typer.Option(None, "--include", help="Glob of files to check inside directories."),
+    exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Glob of files to skip inside directories."),
+    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Largest document accepted, in bytes (default 10 MB)."),
+    allow: Optional[List[str]] = typer.Option(None, "--allow", help="Accepted word or name (repeatable)."),
+    gazetteer: Optional[List[str]] = typer.Option(None, "--gazetteer", help="Extra gazetteer file (repeatable)."),
+    fluency: Optional[bool] = typer.Option(None, "--fluency/--no-fluency", help="Run the language-model fluency scorer."),
+    model: Optional[str] = typer.Option(None, "--model", help="Causal LM path or Hugging Face name (default: the shipped model)."),
+    device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda"),
+    color: str = typer.Option("auto", "--color", help="auto | always | never"),
+) -> None:
+    """Check files and report findings; exit 0 (clean), 1 (findings at --fail-on) or 2 (unreadable input)."""
+    from mtqa.checker import Checker
+    from mtqa.formatters import RunSummary, get_formatter, names
+    from mtqa.gate import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fails
+    from mtqa.readers import ReadError, ReadOptions, formats
+
+    cfg = build_config(config, select, ignore, severity, fail_on, allow, gazetteer, fluency, model, device,
+                       max_bytes, field)
+    try:
+        fmt_cls = get_formatter(format)
+    except KeyError:
+        raise _die(f"unknown --format '{format}' (choose from {', '.join(names())})")
+    if input_format and input_format not in formats():
+        raise _die(f"unknown --input-format '{input_format}' (choose from {', '.join(formats())})")
+    if color not in ("auto", "always", "never"):
+        raise _die("--color must be auto, always or never")
+    use_color = color == "always" or (color == "auto" and not output and sys.stdout.isatty()
+                                      and "NO_COLOR" not in os.environ)
+    opts = ReadOptions(input_format=input_format, fields=cfg.fields, max_bytes=cfg.max_bytes,
+                       include=_split(include), exclude=_split(exclude))
+    checker = Checker(cfg)
+    summary = RunSummary()
+    summary.fail_on = cfg.fail_on
+    started = time.perf_counter()
+    try:
+        with _output(output) as out:
+            fmt = fmt_cls(out, color=use_color, fail_on=cfg.fail_on, statistics=statistics, quiet=quiet,
+                          flush=input_format == "lines", rule_codes=[r.code for r in checker.rules])
+            fmt.begin()
+            for item in checker.check_paths(paths, opts):
+                if isinstance(item, ReadError):
+                    summary.errors += 1
+                    sys.stderr.write(f"mtqa: error: {item}\n")
+                    sys.stderr.flush()
+                    fmt.error(item)
+                else:
+                    summary.add(item, fails(item, cfg.fail_on))
+                    fmt.document(item)
+            summary.seconds = time.perf_counter() - started
+            if summary.errors:
+                summary.exit_code = EXIT_ERROR
+            elif summary.failed_documents and not exit_zero:
+                summary.exit_code = EXIT_FINDINGS
+            else:
+                summary.exit_code = EXIT_OK
+            fmt.end(summary)
+    except KeyboardInterrupt:
+        sys.stderr.write("mtqa: interrupted\n")
+        raise typer.Exit(130)
+    except BrokenPipeError:
+        with contextlib.suppress(Exception):
+            sys.stdout = open(os.devnull, "w")
+        raise typer.Exit(summary.exit_code)
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command()
+def rules(
+    code: Optional[str] = typer.Argument(None, help="A rule code or name: print its documentation."),
+    format: str = typer.Option("text", "--format", "-f", help="text | json"),
+) -> None:
+    """List the rules (code, name, default severity, summary) or explain one."""
+    import json
+
+    from mtqa.rules import all_rules, get_rule
+
+    if code:
+        cls = get_rule(code)
+        if cls is None:
+            raise _die(f"unknown rule '{code}' (see 'mtqa rules')")
+        if format == "json":
+            typer.echo(json.dumps(_rule_dict(cls), ensure_ascii=False, indent=2))
+            return
+        lines = [f"{cls.code} {cls.name} ({cls.family}, default severity: {cls.severity})", "", cls.summary, "",
+                 cls.doc(), ""]
+        lines += ["Should flag:"] + [f"    {e!r}" for e in cls.flag_examples]
+        lines += ["", "Should pass:"] + [f"    {e!r}" for e in cls.pass_examples]
+        typer.echo("\n".join(lines))
+        return
+    classes = all_rules()
+    if format == "json":
+        typer.echo(json.dumps([_rule_dict(c) for c in classes], ensure_ascii=False, indent=2))
+        return
+    for cls in classes:
+        typer.echo(f"{cls.code:<7} {cls.name:<28} {str(cls.severity):<8} {cls.summary}")
+
+
+def _rule_dict(cls) -> dict:
+    return {"code": cls.code, "name": cls.name, "family": cls.family, "severity": str(cls.severity),
+            "summary": cls.summary, "doc": cls.doc(), "fixable": cls.fixable,
+            "flag_examples": list(cls.flag_examples), "pass_examples": list(cls.pass_examples)}
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+"""Reader registry: one module per input format.
+
+A reader turns bytes into :class:`~mtqa.document.Document` objects (or
+:class:`ReadError` items for input it cannot use).  ``read_path`` picks the
+reader from ``--input-format`` or by sniffing extension and content, and
+walks directories.  Adding a format means adding a module here that defines a
+``Reader`` subclass and decorating it with :func:`register`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, ClassVar, Iterator, Union
+
+from mtqa.document import Document
+
+
+@dataclass
+class ReadError:
+    """An input that could not be read; reported as one line, exit code 2."""
+
+    source: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+
+@dataclass
+class ReadOptions:
+    input_format: str | None = None  # None: auto-detect
+    fields: list[str] = field(default_factory=list)  # JSON fields holding text
+    max_bytes: int = 10_000_000
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+
+
+Item = Union[Document, ReadError]
+
+
+class Reader:
+    name: ClassVar[str] = ""
+    extensions: ClassVar[tuple[str, ...]] = ()
+    description: ClassVar[str] = ""
+
+    @classmethod
+    def sniff(cls, head: bytes) -> bool:
+        """True if the first bytes look like this format (used for unknown extensions)."""
+        return False
+
+    def read(self, stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[Item]:
+        raise NotImplementedError
+
+
+READERS: dict[str, type[Reader]] = {}
+
+
+def register(cls: type[Reader]) -> type[Reader]:
+    READERS[cls.name] = cls
+    return cls
+
+
+def _load_builtin() -> None:
+    from mtqa.readers import jsonl, lines, text  # noqa: F401
+
+    for extra in ("nitf", "newsml", "ninjs", "html"):
+        try:
+            __import__(f"mtqa.readers.{extra}")
+        except ImportError:
+            pass
+
+
+def formats() -> list[str]:
+    _load_builtin()
+    return sorted(READERS)
+
+
+def detect(path: str, head: bytes) -> str:
+    _load_builtin()
+    low = path.lower()
+    for name, cls in sorted(READERS.items()):
+        if any(low.endswith(ext) for ext in cls.extensions):
+            return name
+    for name, cls in sorted(READERS.items()):
+        if cls.sniff(head):
+            return name
+    return "text"
+
+
+DEFAULT_INCLUDE = ("*.txt", "*.text", "*.jsonl", "*.ndjson")
+
+
+def iter_files(root: Path, options: ReadOptions) -> Iterator[Path]:
+    _load_builtin()
+    include = options.include or list(DEFAULT_INCLUDE) + [
+        "*" + ext for cls in READERS.values() for ext in cls.extensions
+    ]
+    for dirpath, dirnames, filenames in os.walk(root, onerror=None):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for fn in sorted(filenames):
+            p = Path(dirpath) / fn
+            rel = str(p.relative_to(root))
+            if fn.startswith("."):
+                continue
+            if not any(fnmatch.fnmatch(fn, g) or fnmatch.fnmatch(rel, g) for g in include):
+                continue
+            if any(fnmatch.fnmatch(fn, g) or fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(str(p), g) for g in options.exclude):
+                continue
+            yield p
+
+
+def read_stream(stream: BinaryIO, source: str, options: ReadOptions, fmt: str | None = None) -> Iterator[Item]:
+    _load_builtin()
+    fmt = fmt or options.input_format
+    if fmt is None:
+        head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
+        fmt = detect(source, head)
+    cls = READERS.get(fmt)
+    if cls is None:
+        yield ReadError(source, f"unknown input format '{fmt}' (known: {', '.join(formats())})")
+        return
+    try:
+        yield from cls().read(stream, source, options)
+    except OSError as e:
+        yield ReadError(source, f"cannot read: {e.strerror or e}")
+
+
+def read_path(path: str, options: ReadOptions) -> Iterator[Item]:
+    """Documents from a file, a directory (recursively) or ``-`` (stdin)."""
+    if path == "-":
+        yield from read_stream(sys.stdin.buffer, "<stdin>", options, options.input_format or "text")
+        return
+    p = Path(path)
+    if p.is_dir():
+        any_file = False
+        for f in iter_files(p, options):
+            any_file = True
+            yield from read_path(str(f), options)
+        if not any_file:
+            yield ReadError(path, "directory contains no files to check")
+        return
+    if not p.exists():
+        yield ReadError(path, "no such file or directory")
+        return
+    try:
+        with open(p, "rb") as fh:
+            yield from read_stream(fh, path, options)
+    except OSError as e:
+        yield ReadError(path, f"cannot read: {e.strerror or e}")
+
+
+def read_paths(paths: list[str], options: ReadOptions) -> Iterator[Item]:
+    for path in paths:
+        yield from read_path(path, options)
+
+
+def decode(data: bytes, source: str, options: ReadOptions) -> "str | ReadError":
+    """Strict UTF-8 decoding with the checks every text-like reader shares."""
+    if len(data) > options.max_bytes:
+        return ReadError(source, f"too large: {len(data):,} bytes exceeds --max-bytes {options.max_bytes:,}")
+    if b"\x00" in data[:8192]:
+        return ReadError(source, "binary file (contains NUL bytes), not text")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        return ReadError(source, f"not valid UTF-8: byte 0x{data[e.start]:02x} at offset {e.start} (line {line})")
+    if not text.strip():
+        return ReadError(source, "empty file: no text to check")
+    return text
+
+
+def read_limited(stream: BinaryIO, options: ReadOptions) -> bytes:
+    """Read at most max_bytes + 1 bytes so oversized input is detected without loading it all."""
+    return stream.read(options.max_bytes + 1)

@@ -1,0 +1,57 @@
+"""Rules: one module per family, each rule registered with a stable code.
+
+=======  ===========  ==========================================
+prefix   family       module
+=======  ===========  ==========================================
+CAS      casing       ``mtqa/rules/casing.py``
+QUO      quote        ``mtqa/rules/quotes.py``
+ATT      attribution  ``mtqa/rules/attribution.py``
+TYP      typography   ``mtqa/rules/typography.py``
+LNG      language     ``mtqa/rules/language.py``
+REP      repetition   ``mtqa/rules/repetition.py``
+NAM      name         ``mtqa/rules/names.py``
+PHR      phrase       ``mtqa/rules/phrases.py``
+FLU      fluency      ``mtqa/rules/fluency.py``
+=======  ===========  ==========================================
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from mtqa.rules.base import REGISTRY, Rule, matches_code, register
+
+FAMILY_MODULES = ("casing", "quotes", "attribution", "typography", "language", "repetition", "names", "phrases", "fluency")
+
+__all__ = ["REGISTRY", "Rule", "all_rules", "get_rule", "matches_code", "register"]
+
+_loaded = False
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    for mod in FAMILY_MODULES:
+        try:
+            importlib.import_module(f"mtqa.rules.{mod}")
+        except ModuleNotFoundError as e:
+            if e.name != f"mtqa.rules.{mod}":
+                raise
+    _loaded = True
+
+
+def all_rules() -> list[type[Rule]]:
+    _load()
+    return [REGISTRY[c] for c in sorted(REGISTRY)]
+
+
+def get_rule(code: str) -> type[Rule] | None:
+    _load()
+    code = code.upper()
+    if code in REGISTRY:
+        return REGISTRY[code]
+    for cls in REGISTRY.values():
+        if cls.name == code.lower():
+            return cls
+    return None

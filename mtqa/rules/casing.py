@@ -1,0 +1,225 @@
+"""Casing of proper nouns, titles and abbreviations (family ``casing``, CAS)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable
+
+from mtqa.finding import Finding, Severity
+from mtqa.rules.base import Rule, register
+from mtqa.tables import read_tsv
+
+FUNCTION_WORDS = frozenset("of the and for on in to a an at by".split())
+_WORD = re.compile(r"[\w.'’-]+")
+
+
+@lru_cache(maxsize=1)
+def _proper_noun_table() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+    rows = read_tsv("casing/proper_nouns.tsv")
+    canon = {" ".join(r["canonical"].split()).casefold(): (r["canonical"], r["kind"]) for r in rows}
+    alts = sorted((c for c, _ in canon.values()), key=len, reverse=True)
+    body = "|".join(r"[ \t]+".join(re.escape(w) for w in a.split()) for a in alts)
+    return re.compile(rf"(?<![\w.-])(?:{body})(?![\w-])", re.IGNORECASE), canon
+
+
+def _sentence_starts(doc) -> set[int]:
+    return {s.start for s in doc.sentences} | {s.start + 1 for s in doc.sentences}
+
+
+def _after_opening(text: str, pos: int) -> bool:
+    """True if only opening quotes/brackets separate pos from a sentence start."""
+    return pos > 0 and text[pos - 1] in "“‘\"'«(["
+
+
+@register
+class ProperNounCasing(Rule):
+    """Mixed casing of a multiword proper noun or formal title.
+
+    Machine translation often lower-cases one word of a proper noun while
+    keeping another capitalised: "state Department", "White house",
+    "Islamic state", "us Secretary of state", "foreign Minister".  The rule
+    matches entries of the table ``mtqa/data/casing/proper_nouns.tsv``
+    case-insensitively and flags a match whose casing is mixed and differs
+    from the canonical form.  It never fires on all-lowercase text ("a white
+    house", "the state of the economy") or ALL-CAPS headlines, ignores the
+    capital of a sentence-initial word and of function words (of, the, and).
+
+    Titles (kind ``title`` in the table) follow AP style: capitalised
+    directly before a name ("Foreign Minister Sergei Lavrov"), lower-case
+    otherwise ("the press secretary of the president"); abbreviations and
+    proper nouns inside a title keep their capitals ("White House press
+    secretary").  The finding spans the whole matched phrase and suggests the
+    canonical casing.  Extend the table to teach it new names.
+    """
+
+    code = "CAS001"
+    name = "proper-noun-casing"
+    family = "casing"
+    severity = Severity.WARNING
+    summary = "Mixed casing in a multiword proper noun or title (\"state Department\")."
+    flag_examples = (
+        "President Putin will host us Secretary of state Kerry.",
+        "The representative of the state Department announced it.",
+        "Terrorists of the Islamic state attacked.",
+        "The press secretary of the White house spoke.",
+        "He met foreign Minister Lavrov.",
+    )
+    pass_examples = (
+        "Let us hope for the best.",
+        "The state of the economy worries voters.",
+        "They live in a white house by the sea.",
+        "The State Department said on Monday.",
+        "WHITE HOUSE SAYS NO DEAL",
+    )
+    fixable = True
+    supersedes = ("CAS002",)
+
+    def check(self, doc, ctx) -> Iterable[Finding]:
+        pattern, canon = _proper_noun_table()
+        text = doc.text
+        starts = _sentence_starts(doc)
+        for m in pattern.finditer(text):
+            found = m.group(0)
+            key = " ".join(found.split()).casefold()
+            entry = canon.get(key)
+            if entry is None or ctx.is_allowed(found):
+                continue
+            canonical, kind = entry
+            if kind == "title" and not _before_name(text, m.end()):
+                canonical = generic_title(canonical)
+            sentence_initial = m.start() in starts or (_after_opening(text, m.start()) and m.start() - 1 in starts)
+            if not _mixed_and_wrong(found, canonical, sentence_initial):
+                continue
+            yield self.finding(
+                doc, m.start(), m.end(),
+                f"inconsistent casing of proper noun/title '{found}'; write '{canonical}'",
+                suggestion=canonical, confidence=0.9,
+                data={"canonical": canonical},
+            )
+
+
+def _before_name(text: str, end: int) -> bool:
+    """True if the next word is capitalised (a personal name follows the title)."""
+    m = re.match(r"[ \t]+([A-Z][\w'’-]*)", text[end:end + 40])
+    return bool(m) and m.group(1).casefold() not in FUNCTION_WORDS
+
+
+KEEP_CAPITALISED = frozenset("house white state general joint".split())
+
+
+def generic_title(canonical: str) -> str:
+    """AP lower-case form of a title not followed by a name: keeps abbreviations
+    and the proper noun 'White House' capitalised."""
+    words = canonical.split()
+    out = []
+    for i, w in enumerate(words):
+        if w.isupper() or "." in w:
+            out.append(w)
+        elif w == "House" and i > 0 and words[i - 1] == "White" or w == "White" and words[i + 1 : i + 2] == ["House"]:
+            out.append(w)
+        else:
+            out.append(w.lower())
+    return " ".join(out)
+
+
+def _mixed_and_wrong(found: str, canonical: str, sentence_initial: bool) -> bool:
+    f_words = found.split()
+    c_words = canonical.split()
+    if len(f_words) != len(c_words):
+        return False
+    if found.isupper() or found.islower():
+        return False
+    pairs = []
+    for i, (f, c) in enumerate(zip(f_words, c_words)):
+        if c.casefold() in FUNCTION_WORDS:
+            continue
+        if i == 0 and sentence_initial:
+            continue
+        pairs.append((f, c))
+    if not pairs:
+        return False
+    lower = [f for f, _ in pairs if f.islower()]
+    upper_or_title = [f for f, _ in pairs if not f.islower()]
+    if not lower or not upper_or_title:
+        return False  # consistently cased after discounting neutral words
+    return any(f != c for f, c in pairs)
+
+
+@lru_cache(maxsize=1)
+def _abbreviation_table() -> list[tuple[str, str, frozenset[str]]]:
+    return [
+        (r["abbreviation"], r["form"], frozenset(r["followers"].split("|")))
+        for r in read_tsv("casing/abbreviations.tsv")
+    ]
+
+
+OBJECT_TAKERS = frozenset(
+    """let lets tell told tells give gave gives given show showed shows help helped helps join joined
+    ask asked asks allow allowed allows make made makes bring brought send sent take took call called
+    invite invited urge urged for to with from about among between against like than upon behind
+    before around toward towards into onto at by near beside without within unlike regarding
+    keep kept leave left pay paid offer offered warn warned teach taught""".split()
+)
+QUANTIFIERS = frozenset("some many all none most each both one two three those few any either neither several".split())
+
+
+@register
+class LowercaseAbbreviation(Rule):
+    """A country or bloc abbreviation lower-cased into an ordinary word.
+
+    "us diplomacy", "us officials", "eu sanctions": the abbreviation (US, UK,
+    EU) was lower-cased in translation.  Because "us" is also a pronoun, the
+    rule needs the next word to be a noun that typically follows the
+    abbreviation (``mtqa/data/casing/abbreviations.tsv``) and the previous
+    word not to take a pronoun object ("let us", "told us", "for us",
+    "some of us").  Suggests the upper-case abbreviation.
+    """
+
+    code = "CAS002"
+    name = "lowercase-abbreviation"
+    family = "casing"
+    severity = Severity.WARNING
+    summary = "Country/bloc abbreviation lower-cased (\"us diplomacy\" → \"US diplomacy\")."
+    flag_examples = (
+        "That the head of us diplomacy will visit Moscow was announced.",
+        "Several us officials declined to comment.",
+    )
+    pass_examples = (
+        "Let us diplomacy be our guide.",
+        "He told us officials would come later.",
+        "Some of us journalists disagreed.",
+        "The US diplomacy push failed.",
+    )
+    fixable = True
+    supersedes = ()
+
+    def check(self, doc, ctx) -> Iterable[Finding]:
+        text = doc.text
+        for abbr, form, followers in _abbreviation_table():
+            for m in re.finditer(rf"(?<![\w.-]){re.escape(form)}[ \t]+([\w'’-]+)", text):
+                word = m.group(0)[: len(form)]
+                if word != form:  # exactly lower-case
+                    continue
+                nxt = m.group(1).casefold()
+                if nxt not in followers:
+                    continue
+                prev = _previous_words(text, m.start(), 2)
+                if prev and prev[-1] in OBJECT_TAKERS:
+                    continue
+                if len(prev) == 2 and prev[-1] == "of" and prev[0] in QUANTIFIERS:
+                    continue
+                end = m.end()
+                found = text[m.start():end]
+                yield self.finding(
+                    doc, m.start(), end,
+                    f"'{form}' before '{m.group(1)}' reads as the abbreviation {abbr}; write '{abbr}'",
+                    suggestion=abbr + text[m.start() + len(form):end], confidence=0.85,
+                    data={"abbreviation": abbr},
+                )
+
+
+def _previous_words(text: str, pos: int, n: int) -> list[str]:
+    start = max(0, pos - 60)
+    words = _WORD.findall(text[start:pos])
+    return [w.casefold() for w in words[-n:]]
