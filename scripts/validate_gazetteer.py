@@ -9,7 +9,7 @@ Checks:
   * every person and organisation has at least one ``ru:`` form;
   * ``foreign`` items are ``lang:form``; ``ru:``/``uk:``/``be:`` forms are
     Cyrillic only (plus spaces, hyphens, apostrophes, dots, digits, quotes);
-    ``ar:`` forms are Arabic script; no foreign form is romanized Latin;
+    (Roman regnal numbers such as "Карл III" are allowed); ``ar:`` forms are Arabic script; no foreign form is romanized Latin;
   * names and aliases contain no Cyrillic and no stray whitespace;
   * no duplicate canonical name within a type; no alias equal to the name;
   * house_style_ua.tsv has the header ``russian_derived ukrainian_derived``
@@ -36,13 +36,15 @@ HOUSE_STYLE_HEADER = ["russian_derived", "ukrainian_derived"]
 ID_RE = re.compile(r"^(per|org|loc|oth):[a-z0-9][a-z0-9.-]*$")
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 CYR = r"\u0400-\u04FF\u0500-\u052F"
-PUNCT = r" \-\u2010\u2011\u2013'\u2019\u02bc.,0-9\"«»„“”()/&№"
+PUNCT = r" \-\u2010\u2011\u2013\u2014'\u2019\u02bc.,0-9\"«»„“”()/&№"
 CYRILLIC_FORM_RE = re.compile(rf"^[{CYR}{PUNCT}]+$")
 # Arabic script incl. presentation forms, ZWNJ, Arabic punctuation/digits
 ARABIC_FORM_RE = re.compile(
     r"^[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF\u200c"
     r" \-'.,0-9«»\"()]+$"
 )
+# regnal numbers (Карл III, Лев XIV) are written with Latin capitals in Russian text
+ROMAN_NUMERAL_RE = re.compile(r"(?<=\s)[IVXLC]+\b")
 HAS_CYR = re.compile(rf"[{CYR}]")
 HAS_LETTER_ANY = re.compile(r"[^\W\d_]")
 CYRILLIC_LANGS = {"ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "tg", "mn"}
@@ -153,7 +155,7 @@ def check_entity_file(path: Path, rep: Report, ids: dict, names: dict, counts: d
                 seen_foreign.add(item)
                 langs.add(lang)
                 base = lang.split("-")[0]
-                if base in CYRILLIC_LANGS and not CYRILLIC_FORM_RE.match(form):
+                if base in CYRILLIC_LANGS and not CYRILLIC_FORM_RE.match(ROMAN_NUMERAL_RE.sub("", form)):
                     bad = sorted({c for c in form if not CYRILLIC_FORM_RE.match(c)})
                     rep.err(where, f"{lang}: form not Cyrillic-only {form!r} (bad chars {bad})")
                 elif base in ARABIC_LANGS and not ARABIC_FORM_RE.match(form):

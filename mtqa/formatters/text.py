@@ -25,7 +25,7 @@ class TextFormatter(Formatter):
         w = self.out.write
         for f in report.findings:
             sev = str(f.severity)
-            loc = self._c(BOLD, f"{report.source}:{f.line}:{f.column}:")
+            loc = self._c(BOLD, f"{report.document.source}:{f.line}:{f.column}:")
             code = self._c(COLORS[sev], f.code)
             line = f"{loc} {code} {one_line(f.message)}"
             if f.suggestion is not None:

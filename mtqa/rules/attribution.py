@@ -12,11 +12,22 @@ from mtqa.tables import read_tsv
 
 
 @lru_cache(maxsize=1)
-def _pattern() -> re.Pattern[str]:
-    phrases = sorted((r["phrase"] for r in read_tsv("attribution.tsv")), key=len, reverse=True)
+def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    rows = read_tsv("attribution.tsv")
+    kinds = {" ".join(r["phrase"].split()).casefold(): r["kind"] for r in rows}
+    phrases = sorted((r["phrase"] for r in rows), key=len, reverse=True)
     body = "|".join(r"[ \t]+".join(re.escape(w) for w in p.split()) for p in phrases)
     # phrase, whitespace, then punctuation that is not an ellipsis or a decimal
-    return re.compile(rf"(?<![\w-])(?:{body})[ \t]+[,.;:](?![.\d])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w-])({body})[ \t]+[,.;:](?![.\d])", re.IGNORECASE), kinds
+
+
+def _nothing_before(text: str, pos: int) -> bool:
+    """True if the phrase follows a comma, a closing quote or starts a sentence:
+    then nothing before it can be the verb's subject (inverted attribution)."""
+    i = pos - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] in ",”’\"\n.!?;:—–"
 
 
 @register
@@ -29,7 +40,11 @@ class DroppedSource(Rule):
     will take place, reported the press secretary Dmitry Peskov, reports ."
     or "according to , the ministry".  The rule needs the phrase
     (``mtqa/data/attribution.tsv``), whitespace, then , . ; or : (an
-    ellipsis or a decimal number does not count).  There is no automatic
+    ellipsis or a decimal number does not count).  Verbs that carry their
+    source after them (", reports Interfax.") are flagged only when nothing
+    before them can be their subject: after a comma, a closing quote or at
+    the start of a sentence; "Ted Mitchell said ." is a spacing slip (TYP001),
+    not a lost source.  There is no automatic
     fix: only the editor knows the source.
     """
 
@@ -45,14 +60,19 @@ class DroppedSource(Rule):
     )
     pass_examples = (
         "The meeting will take place, Interfax reports.",
+        "The president of the council Ted Mitchell said . House Speaker Paul Ryan agreed.",
         "According to Reuters, the talks failed.",
         "He said ... nothing.",
     )
     supersedes = ("TYP001",)
 
     def check(self, doc, ctx) -> Iterable[Finding]:
-        for m in _pattern().finditer(doc.text):
-            verb = doc.text[m.start():m.end() - 1].rstrip()
+        pattern, kinds = _pattern()
+        for m in pattern.finditer(doc.text):
+            kind = kinds.get(" ".join(m.group(1).split()).casefold(), "inverted")
+            if kind == "inverted" and not _nothing_before(doc.text, m.start()):
+                continue
+            verb = m.group(1)
             yield self.finding(
                 doc, m.start(), m.end(),
                 f"'{verb}' is followed by '{m.group(0)[-1]}': the source of the attribution is missing",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, NamedTuple
 
 from mtqa.finding import Finding, Severity
@@ -42,6 +43,8 @@ def scan_paragraph(text: str, start: int, end: int) -> tuple[list[Mark], list[Ma
             ):
                 quote_stack.pop()
             elif _is_opening_straight(text, i, start):
+                if quote_stack and quote_stack[-1].char == c and _merged_continuation(text, quote_stack[-1].pos, i, start):
+                    quote_stack.pop()
                 quote_stack.append(Mark(c, i))
             elif quote_stack and quote_stack[-1].char == '"':
                 quote_stack.pop()
@@ -49,7 +52,11 @@ def scan_paragraph(text: str, start: int, end: int) -> tuple[list[Mark], list[Ma
                 stray_quotes.append(Mark(c, i))
         elif c == "“" and quote_stack and quote_stack[-1].char == "„":
             quote_stack.pop()  # German-style „…“
+        elif c == "“" and quote_stack and quote_stack[-1].char == "“" and _typed_as_closing(text, i, end):
+            quote_stack.pop()  # closing quote typed as “ ('important “ and'): a typo, not an imbalance
         elif c in QUOTE_PAIRS:
+            if quote_stack and quote_stack[-1].char == c and _merged_continuation(text, quote_stack[-1].pos, i, start):
+                quote_stack.pop()
             quote_stack.append(Mark(c, i))
         elif c in closers:
             opener = closers[c]
@@ -70,6 +77,30 @@ def scan_paragraph(text: str, start: int, end: int) -> tuple[list[Mark], list[Ma
             else:
                 stray_brackets.append(Mark(c, i))
     return quote_stack, stray_quotes, bracket_stack, stray_brackets
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"”’»)]*\s")
+_CAPS_WORD = re.compile(r"\b[A-Z][A-Z.&-]+$")
+
+
+def _typed_as_closing(text: str, i: int, end: int) -> bool:
+    """“ after a word and before a space or the paragraph end closes a quote."""
+    return i > 0 and not text[i - 1].isspace() or (i + 1 >= end or text[i + 1].isspace())
+
+
+def _merged_continuation(text: str, open_pos: int, new_pos: int, start: int) -> bool:
+    """A quote running over sentences, re-opened by the same mark where a new
+    sentence or a speaker's line starts: the news convention for quotes running
+    over paragraphs, seen when paragraphs were joined on one line.  A mark
+    re-opened mid-sentence ('terrorists “Islamic State”') is a new quote, and
+    the first one is reported."""
+    if not _SENTENCE_END.search(text, open_pos, new_pos):
+        return False
+    i = new_pos - 1
+    while i >= start and text[i] in " \t":
+        i -= 1
+    return i < start or text[i] in ".!?…:" or bool(_CAPS_WORD.search(text, max(start, i - 40), i + 1)) or (
+        text[i] in "”’\")" and i > start and text[i - 1] in ".!?…")
 
 
 def _is_list_marker(text: str, i: int, start: int) -> bool:
@@ -104,7 +135,11 @@ class UnclosedQuote(Rule):
     reports each opening mark left open, spanning the mark and the word after
     it ("“deep").  A quote left open at the end of a paragraph is accepted
     when the next paragraph starts with the same opening mark (the usual way
-    to continue a quotation across paragraphs).  Apostrophes and single
+    to continue a quotation across paragraphs), and likewise inside a
+    paragraph when a quote running over a sentence end is re-opened by the
+    same mark where a new sentence or a speaker's line (an all-caps label)
+    starts: that is the same convention with the paragraphs joined on one
+    line.  A closing quote typed as “ after a word ("important “ and") closes.  Apostrophes and single
     quotes are not checked (too ambiguous).
     """
 
@@ -123,6 +158,7 @@ class UnclosedQuote(Rule):
         "He called it «a disaster».",
         'He said "no" twice.',
         "“The first paragraph of a long quote.\n“And its second paragraph,” she said.",
+        "He said: “The first paragraph of a long quote. “And its second paragraph,” he added.",
     )
 
     def check(self, doc, ctx) -> Iterable[Finding]:

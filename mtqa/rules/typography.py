@@ -16,7 +16,8 @@ class SpaceBeforePunctuation(Rule):
     """Whitespace before , . : ; ! or ?.
 
     A typical artifact of MT and of French/Russian typing habits.  An
-    ellipsis (" ...") and a leading decimal (" .5") are not flagged.  The fix
+    ellipsis (" ...") a leading decimal (" .5"), a Reuters instrument code (" .SPX") and a colon after a social-media handle
+    ("@handle :", the way wire copy cites posts) are not flagged.  The fix
     removes the space.
     """
 
@@ -28,10 +29,13 @@ class SpaceBeforePunctuation(Rule):
     flag_examples = ("The minister said , that the talks were over.", "Is it over ?")
     pass_examples = ("The minister said that the talks were over.", "He paused ... then spoke.", "It rose .5 percent.")
     fixable = True
-    _re = re.compile(r"(?<=\S)[ \t\u00a0]+([,.;:!?])(?![.\d])")
+    _re = re.compile(r"(?<=\S)[ \t\u00a0]+([,.;:!?])(?![.\d]|(?<=\.)[A-Z])")
+    _handle = re.compile(r"[@#]\w+$")
 
     def check(self, doc, ctx) -> Iterable[Finding]:
         for m in self._re.finditer(doc.text):
+            if self._handle.search(doc.text, max(0, m.start() - 40), m.start()):
+                continue  # "@realDonaldTrump :" — a social-media citation, not an artifact
             yield self.finding(doc, m.start(), m.end(), f"space before '{m.group(1)}'",
                                suggestion=m.group(1), confidence=0.9)
 

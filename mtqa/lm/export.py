@@ -1,0 +1,126 @@
+"""Export a training checkpoint to a self-contained HF model folder (safetensors).
+
+    python -m mtqa.lm.export CONFIG [--checkpoint PATH] [--out models/newslm-5m]
+
+Safe to run while training continues (it only reads the latest complete checkpoint).
+Writes: config.json, generation_config.json, model.safetensors, tokenizer.json,
+tokenizer_config.json, special_tokens_map.json, train_log.jsonl, loss_curve.csv,
+training_config.yaml, export_info.json and the model card README.md (which includes
+bench_results.json figures when ``benchmarks/bench_lm.py --write`` has produced them).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import shutil
+import time
+from pathlib import Path
+
+from .config import load_config, resolve, workdir
+from .tokenizer import EOT, to_hf
+
+
+def export(config_path, out_dir=None, checkpoint=None) -> Path:
+    import torch
+    from .train import build_model, latest_ckpt
+    cfg = load_config(config_path)
+    wd = workdir(cfg)
+    out = resolve(out_dir or cfg["export"]["out_dir"])
+    ck = Path(checkpoint) if checkpoint else latest_ckpt(wd / "ckpt")
+    if ck is None:
+        raise FileNotFoundError(f"no checkpoint in {wd / 'ckpt'}")
+    st = torch.load(ck, map_location="cpu", weights_only=True)   # work-dir file, tensors only
+    hf_tok = to_hf(wd / "data" / "tokenizer.json", cfg["model"]["n_positions"])
+    model = build_model(cfg, len(hf_tok))
+    model.load_state_dict(st["model"])
+    model.eval()
+    gc = model.generation_config
+    gc.bos_token_id = gc.eos_token_id = gc.pad_token_id = 0
+    gc.max_length = cfg["model"]["n_positions"]
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in ("pytorch_model.bin", "model.safetensors"):
+        if (out / stale).exists():
+            (out / stale).unlink()
+    model.save_pretrained(out, safe_serialization=True)
+    hf_tok.save_pretrained(out)
+    # "PreTrainedTokenizerFast" loads in transformers 4.x and 5.x (alias of TokenizersBackend)
+    tcp = out / "tokenizer_config.json"
+    tc = json.loads(tcp.read_text())
+    tc["tokenizer_class"] = "PreTrainedTokenizerFast"
+    tcp.write_text(json.dumps(tc, indent=2) + "\n")
+    stm = out / "special_tokens_map.json"
+    if not stm.exists():
+        stm.write_text(json.dumps({"bos_token": EOT, "eos_token": EOT, "pad_token": EOT,
+                                   "unk_token": EOT}, indent=2) + "\n")
+    # logs next to the model
+    log = wd / "train_log.jsonl"
+    if log.exists():
+        shutil.copyfile(log, out / "train_log.jsonl")
+        _loss_csv(log, out / "loss_curve.csv")
+    shutil.copyfile(cfg["_config_path"], out / "training_config.yaml")
+    n_params = sum(p.numel() for p in model.parameters())
+    prep = _read_json(wd / "data" / "prep_stats.json")
+    info = {
+        "checkpoint": ck.name, "step": int(st["step"]),
+        "max_steps": cfg["train"]["max_steps"],
+        "final": int(st["step"]) >= cfg["train"]["max_steps"],
+        "tokens_seen": int(st["extra"].get("tokens_seen", 0)),
+        "train_seconds": round(float(st["extra"].get("train_seconds", 0.0)), 1),
+        "params": n_params, "vocab_size": len(hf_tok),
+        "exported_at": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "last_val": _last_val(log) if log.exists() else None,
+        "data": prep,
+        "tokenizer_compare": _read_json(wd / "data" / "tokenizer_compare.json"),
+    }
+    (out / "export_info.json").write_text(json.dumps(info, indent=1) + "\n")
+    from .card import write_card
+    write_card(out, cfg, info)
+    return out
+
+
+def _read_json(p: Path):
+    try:
+        return json.loads(Path(p).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _last_val(log: Path):
+    last = None
+    for line in log.read_text().splitlines():
+        r = json.loads(line)
+        if "val_loss" in r:
+            last = r
+    return last
+
+
+def _loss_csv(log: Path, out: Path):
+    rows = {}
+    for line in log.read_text().splitlines():
+        r = json.loads(line)
+        if "step" not in r or "event" in r:
+            continue
+        row = rows.setdefault(r["step"], {"step": r["step"]})
+        for k in ("loss", "val_loss", "lr", "tokens_seen", "train_seconds", "tok_per_s"):
+            if k in r:
+                row[k] = r[k]
+    cols = ["step", "tokens_seen", "train_seconds", "lr", "loss", "val_loss", "tok_per_s"]
+    with open(out, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=cols)
+        w.writeheader()
+        for s in sorted(rows):
+            w.writerow({c: rows[s].get(c, "") for c in cols})
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("config")
+    ap.add_argument("--checkpoint", default=None)
+    ap.add_argument("--out", default=None)
+    a = ap.parse_args(argv)
+    print(export(a.config, a.out, a.checkpoint))
+
+
+if __name__ == "__main__":
+    main()

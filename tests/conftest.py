@@ -1,0 +1,33 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "000_5614c2f1ef2c2b4d.txt"
+SEED_EXPECTED = ROOT / "seeds" / "000_5614c2f1ef2c2b4d.expected.json"
+
+
+def run_mtqa(*args, input=None, cwd=None, env=None):
+    """Run the real CLI in a subprocess; returns CompletedProcess (text)."""
+    e = {**os.environ, "NO_COLOR": "1", "HF_HUB_OFFLINE": "1", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "mtqa", *map(str, args)], input=input, capture_output=True,
+                          text=True, cwd=cwd or ROOT, env=e, timeout=300)
+
+
+@pytest.fixture
+def mtqa():
+    return run_mtqa
+
+
+@pytest.fixture(scope="session")
+def seed_text():
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_expected():
+    return json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))

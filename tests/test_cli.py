@@ -1,0 +1,98 @@
+"""CLI behaviour: exit codes, selection, config, rules listing."""
+
+import json
+
+from conftest import SEED
+
+TEXT = "The minister said , that the the talks were over.\n"
+
+
+def test_exit_codes_and_fail_on(tmp_path, mtqa):
+    p = tmp_path / "a.txt"
+    p.write_text(TEXT, encoding="utf-8")
+    assert mtqa("check", p).returncode == 0  # only warnings; default --fail-on error
+    assert mtqa("check", p, "--fail-on", "warning").returncode == 1
+    assert mtqa("check", p, "--fail-on", "warning", "--exit-zero").returncode == 0
+    assert mtqa("check", p, "--fail-on", "bogus").returncode == 2
+    assert mtqa("check", p, "--format", "bogus").returncode == 2
+    assert mtqa("check", SEED, "--fail-on", "never").returncode == 0
+
+
+def test_select_ignore_prefixes(tmp_path, mtqa):
+    p = tmp_path / "a.txt"
+    p.write_text(TEXT, encoding="utf-8")
+    codes = lambda *a: {f["code"] for f in json.loads(mtqa("check", p, "-f", "json", *a).stdout)["documents"][0]["findings"]}  # noqa: E731
+    assert codes() == {"TYP001", "REP001"}
+    assert codes("--select", "TYP") == {"TYP001"}
+    assert codes("--ignore", "REP") == {"TYP001"}
+    assert codes("--select", "ALL", "--ignore", "TYP,REP001") == set()
+
+
+def test_severity_override_and_config_file(tmp_path, mtqa):
+    p = tmp_path / "a.txt"
+    p.write_text(TEXT, encoding="utf-8")
+    assert mtqa("check", p, "--severity", "REP001=error").returncode == 1
+    (tmp_path / "mtqa.toml").write_text('ignore = ["TYP"]\nfail-on = "warning"\n[severity]\nREP001 = "info"\n')
+    r = mtqa("check", "a.txt", "-f", "json", cwd=tmp_path)
+    out = json.loads(r.stdout)
+    (f,) = out["documents"][0]["findings"]
+    assert f["code"] == "REP001" and f["severity"] == "info" and r.returncode == 0
+    # CLI overrides config
+    assert mtqa("check", "a.txt", "--fail-on", "info", cwd=tmp_path).returncode == 1
+
+
+def test_pyproject_config_searched_upward(tmp_path, mtqa):
+    (tmp_path / "pyproject.toml").write_text('[tool.mtqa]\nselect = ["REP"]\nallow = []\n')
+    sub = tmp_path / "copy" / "today"
+    sub.mkdir(parents=True)
+    (sub / "a.txt").write_text(TEXT)
+    out = json.loads(mtqa("check", "a.txt", "-f", "json", cwd=sub).stdout)
+    assert {f["code"] for f in out["documents"][0]["findings"]} == {"REP001"}
+
+
+def test_per_file_ignores_and_bad_config(tmp_path, mtqa):
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "a.txt").write_text(TEXT)
+    (tmp_path / "mtqa.toml").write_text('[per-file-ignores]\n"archive/*" = ["REP", "TYP"]\n')
+    assert json.loads(mtqa("check", "archive/a.txt", "-f", "json", cwd=tmp_path).stdout)["summary"]["findings"] == 0
+    (tmp_path / "mtqa.toml").write_text("selekt = 1\n")
+    r = mtqa("check", "archive/a.txt", cwd=tmp_path)
+    assert r.returncode == 2 and "unknown config key 'selekt'" in r.stderr
+
+
+def test_allow_list_silences_casing(tmp_path, mtqa):
+    p = tmp_path / "a.txt"
+    p.write_text("Our reporter visited the White house yesterday.\n")
+    assert "CAS001" in mtqa("check", p).stdout
+    assert "CAS001" not in mtqa("check", p, "--allow", "White house").stdout
+
+
+def test_statistics_and_quiet(mtqa):
+    r = mtqa("check", SEED, "--statistics", "--no-fluency", "--select", "CAS,QUO,ATT")
+    assert "CAS001" in r.stdout.splitlines()[-3] or "proper-noun-casing" in r.stdout
+    assert r.stdout.strip().splitlines()[-1].startswith("Found ")
+    q = mtqa("check", SEED, "-q", "--no-fluency", "--select", "CAS")
+    assert "Found" not in q.stdout
+
+
+def test_rules_listing_and_doc(mtqa):
+    r = mtqa("rules")
+    assert r.returncode == 0
+    assert any(line.startswith("CAS001") and "warning" in line for line in r.stdout.splitlines())
+    d = mtqa("rules", "CAS001")
+    assert "Should flag:" in d.stdout and "Should pass:" in d.stdout and "state Department" in d.stdout
+    assert mtqa("rules", "NOPE999").returncode == 2
+    js = json.loads(mtqa("rules", "--format", "json").stdout)
+    assert {r["code"] for r in js} >= {"CAS001", "QUO001", "ATT001", "TYP001", "LNG001", "REP001"}
+
+
+def test_output_file_written(tmp_path, mtqa):
+    out = tmp_path / "report.json"
+    r = mtqa("check", SEED, "-f", "json", "-o", out, "--no-fluency")
+    assert r.returncode == 1 and r.stdout == ""
+    assert json.loads(out.read_text())["schema"] == "mtqa/1"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_version(mtqa):
+    assert mtqa("--version").stdout.startswith("mtqa ")
