@@ -64,8 +64,8 @@ class Document:
     # filled by the segmenter
     paragraphs: list[Span] = field(default_factory=list)
     sentences: list[Span] = field(default_factory=list)
-    tokens: list[Span] = field(default_factory=list)
     segmented: bool = False
+    _tokens: list[Span] | None = field(default=None, repr=False)
     _line_starts: list[int] | None = field(default=None, repr=False)
     _nfc: "tuple[str, list[int] | None] | None" = field(default=None, repr=False)
 
@@ -73,6 +73,15 @@ class Document:
     def name(self) -> str:
         """Display name: the source plus the record number for multi-document files."""
         return self.source if self.record is None else f"{self.source}:{self.record}"
+
+    @property
+    def tokens(self) -> list[Span]:
+        """Word and punctuation tokens, computed on first use (most rules need none)."""
+        if self._tokens is None:
+            from mtqa.segment import tokenize
+
+            self._tokens = tokenize(self.text)
+        return self._tokens
 
     # -- positions -----------------------------------------------------
     def line_col(self, offset: int) -> tuple[int, int]:
@@ -116,7 +125,11 @@ class Document:
         return max(0, bisect.bisect_right(starts, offset) - 1)
 
     def word_count(self) -> int:
-        return sum(1 for t in self.tokens if self.text[t.start].isalnum())
+        if "_words" not in self.__dict__:
+            from mtqa.segment import WORD_RE
+
+            self.__dict__["_words"] = sum(1 for _ in WORD_RE.finditer(self.text))
+        return self.__dict__["_words"]
 
 
 def nfc_with_map(text: str) -> tuple[str, list[int] | None]:

@@ -29,6 +29,11 @@ import re
 from mtqa.document import Document, Span
 
 TOKEN_RE = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]", re.UNICODE)
+WORD_RE = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
+
+
+def tokenize(text: str) -> list[Span]:
+    return [Span(*m.span()) for m in TOKEN_RE.finditer(text)]
 
 # candidate boundary: terminal punctuation, optional closers, whitespace, then a starter
 _BOUNDARY_RE = re.compile(r"([.!?…]+)([\"'”’»)\]]*)(\s+)(?=[\"'“‘«(\[]?[\w])")
@@ -144,6 +149,5 @@ def segment(doc: Document) -> Document:
     text = doc.text
     doc.paragraphs = split_paragraphs(text)
     doc.sentences = [s for p in doc.paragraphs for s in split_sentences(text, p.start, p.end)]
-    doc.tokens = [Span(m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
     doc.segmented = True
     return doc

@@ -36,7 +36,7 @@ HOUSE_STYLE_HEADER = ["russian_derived", "ukrainian_derived"]
 ID_RE = re.compile(r"^(per|org|loc|oth):[a-z0-9][a-z0-9.-]*$")
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 CYR = r"\u0400-\u04FF\u0500-\u052F"
-PUNCT = r" \-\u2010\u2011\u2013\u2014'\u2019\u02bc.,0-9\"«»„“”()/&№"
+PUNCT = r" +\-\u2010\u2011\u2013\u2014'\u2019\u02bc.,0-9\"«»„“”()/&№"
 CYRILLIC_FORM_RE = re.compile(rf"^[{CYR}{PUNCT}]+$")
 # Arabic script incl. presentation forms, ZWNJ, Arabic punctuation/digits
 ARABIC_FORM_RE = re.compile(

@@ -9,16 +9,20 @@ from typing import Iterable
 from mtqa.finding import Finding, Severity
 from mtqa.rules.base import Rule, register
 from mtqa.tables import read_tsv
+from mtqa.trie_regex import trie_pattern
 
 
 @lru_cache(maxsize=1)
 def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     rows = read_tsv("attribution.tsv")
     kinds = {" ".join(r["phrase"].split()).casefold(): r["kind"] for r in rows}
-    phrases = sorted((r["phrase"] for r in rows), key=len, reverse=True)
-    body = "|".join(r"[ \t]+".join(re.escape(w) for w in p.split()) for p in phrases)
-    # phrase, whitespace, then punctuation that is not an ellipsis or a decimal
-    return re.compile(rf"(?<![\w-])({body})[ \t]+[,.;:](?![.\d])", re.IGNORECASE), kinds
+    # the phrase, ending where whitespace + punctuation begins (searched only in
+    # a window before each rare "space before punctuation" candidate)
+    return re.compile(rf"(?<![\w-])({trie_pattern(r['phrase'] for r in rows)})[ \t]*$", re.IGNORECASE), kinds
+
+
+# whitespace, then punctuation that is not an ellipsis or a decimal
+_SPACE_PUNCT = re.compile(r"[ \t]+[,.;:](?![.\d])")
 
 
 def _nothing_before(text: str, pos: int) -> bool:
@@ -68,13 +72,18 @@ class DroppedSource(Rule):
 
     def check(self, doc, ctx) -> Iterable[Finding]:
         pattern, kinds = _pattern()
-        for m in pattern.finditer(doc.text):
+        text = doc.text
+        for c in _SPACE_PUNCT.finditer(text):
+            window_start = max(0, c.start() - 40)
+            m = pattern.search(text, window_start, c.start())
+            if m is None:
+                continue
             kind = kinds.get(" ".join(m.group(1).split()).casefold(), "inverted")
-            if kind == "inverted" and not _nothing_before(doc.text, m.start()):
+            if kind == "inverted" and not _nothing_before(text, m.start()):
                 continue
             verb = m.group(1)
             yield self.finding(
-                doc, m.start(), m.end(),
-                f"'{verb}' is followed by '{m.group(0)[-1]}': the source of the attribution is missing",
+                doc, m.start(), c.end(),
+                f"'{verb}' is followed by '{text[c.end() - 1]}': the source of the attribution is missing",
                 confidence=0.95,
             )

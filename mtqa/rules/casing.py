@@ -9,18 +9,21 @@ from typing import Iterable
 from mtqa.finding import Finding, Severity
 from mtqa.rules.base import Rule, register
 from mtqa.tables import read_tsv
+from mtqa.trie_regex import compile_phrases
 
 FUNCTION_WORDS = frozenset("of the and for on in to a an at by".split())
 _WORD = re.compile(r"[\w.'’-]+")
 
 
 @lru_cache(maxsize=1)
-def _proper_noun_table() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+def _proper_noun_table() -> tuple[re.Pattern[str], dict[str, tuple[str, str]], re.Pattern[str]]:
     rows = read_tsv("casing/proper_nouns.tsv")
     canon = {" ".join(r["canonical"].split()).casefold(): (r["canonical"], r["kind"]) for r in rows}
-    alts = sorted((c for c, _ in canon.values()), key=len, reverse=True)
-    body = "|".join(r"[ \t]+".join(re.escape(w) for w in a.split()) for a in alts)
-    return re.compile(rf"(?<![\w.-])(?:{body})(?![\w-])", re.IGNORECASE), canon
+    alts = [c for c, _ in canon.values()]
+    # Candidate positions: a first word of some entry followed by more words;
+    # the full phrase is matched only there.  Both are trie-shaped patterns.
+    anchor = compile_phrases({a.split()[0] for a in alts}, prefix=r"(?<![\w.-])", suffix=r"[ \t]")
+    return compile_phrases(alts, suffix=r"(?![\w-])"), canon, anchor
 
 
 def _sentence_starts(doc) -> set[int]:
@@ -76,10 +79,19 @@ class ProperNounCasing(Rule):
     supersedes = ("CAS002",)
 
     def check(self, doc, ctx) -> Iterable[Finding]:
-        pattern, canon = _proper_noun_table()
+        pattern, canon, anchor = _proper_noun_table()
         text = doc.text
         starts = _sentence_starts(doc)
-        for m in pattern.finditer(text):
+        pos = 0
+        while True:
+            a = anchor.search(text, pos)
+            if a is None:
+                break
+            m = pattern.match(text, a.start())
+            if m is None:
+                pos = a.start() + 1
+                continue
+            pos = m.end()
             found = m.group(0)
             key = " ".join(found.split()).casefold()
             entry = canon.get(key)
@@ -103,9 +115,6 @@ def _before_name(text: str, end: int) -> bool:
     """True if the next word is capitalised (a personal name follows the title)."""
     m = re.match(r"[ \t]+([A-Z][\w'’-]*)", text[end:end + 40])
     return bool(m) and m.group(1).casefold() not in FUNCTION_WORDS
-
-
-KEEP_CAPITALISED = frozenset("house white state general joint".split())
 
 
 def generic_title(canonical: str) -> str:
@@ -147,11 +156,11 @@ def _mixed_and_wrong(found: str, canonical: str, sentence_initial: bool) -> bool
 
 
 @lru_cache(maxsize=1)
-def _abbreviation_table() -> list[tuple[str, str, frozenset[str]]]:
-    return [
-        (r["abbreviation"], r["form"], frozenset(r["followers"].split("|")))
-        for r in read_tsv("casing/abbreviations.tsv")
-    ]
+def _abbreviation_table() -> tuple[dict[str, tuple[str, frozenset[str]]], re.Pattern[str]]:
+    table = {r["form"]: (r["abbreviation"], frozenset(r["followers"].split("|")))
+             for r in read_tsv("casing/abbreviations.tsv")}
+    forms = "|".join(re.escape(f) for f in sorted(table, key=len, reverse=True))
+    return table, re.compile(rf"(?<![\w.-])({forms})[ \t]+([\w'’-]+)")
 
 
 OBJECT_TAKERS = frozenset(
@@ -196,27 +205,23 @@ class LowercaseAbbreviation(Rule):
 
     def check(self, doc, ctx) -> Iterable[Finding]:
         text = doc.text
-        for abbr, form, followers in _abbreviation_table():
-            for m in re.finditer(rf"(?<![\w.-]){re.escape(form)}[ \t]+([\w'’-]+)", text):
-                word = m.group(0)[: len(form)]
-                if word != form:  # exactly lower-case
-                    continue
-                nxt = m.group(1).casefold()
-                if nxt not in followers:
-                    continue
-                prev = _previous_words(text, m.start(), 2)
-                if prev and prev[-1] in OBJECT_TAKERS:
-                    continue
-                if len(prev) == 2 and prev[-1] == "of" and prev[0] in QUANTIFIERS:
-                    continue
-                end = m.end()
-                found = text[m.start():end]
-                yield self.finding(
-                    doc, m.start(), end,
-                    f"'{form}' before '{m.group(1)}' reads as the abbreviation {abbr}; write '{abbr}'",
-                    suggestion=abbr + text[m.start() + len(form):end], confidence=0.85,
-                    data={"abbreviation": abbr},
-                )
+        table, pattern = _abbreviation_table()
+        for m in pattern.finditer(text):
+            form = m.group(1)  # matched case-sensitively: exactly the lower-case form
+            abbr, followers = table[form]
+            if m.group(2).casefold() not in followers:
+                continue
+            prev = _previous_words(text, m.start(), 2)
+            if prev and prev[-1] in OBJECT_TAKERS:
+                continue
+            if len(prev) == 2 and prev[-1] == "of" and prev[0] in QUANTIFIERS:
+                continue
+            yield self.finding(
+                doc, m.start(), m.end(),
+                f"'{form}' before '{m.group(2)}' reads as the abbreviation {abbr}; write '{abbr}'",
+                suggestion=abbr + text[m.start() + len(form):m.end()], confidence=0.85,
+                data={"abbreviation": abbr},
+            )
 
 
 def _previous_words(text: str, pos: int, n: int) -> list[str]:

@@ -98,6 +98,8 @@ class MixedScriptWord(Rule):
 
     def check(self, doc, ctx) -> Iterable[Finding]:
         text = doc.text
+        if not _NONLATIN_LETTER.search(text):
+            return  # fast path: no Cyrillic or Greek letter anywhere
         for t in doc.tokens:
             w = text[t.start:t.end]
             if not (_NONLATIN_LETTER.search(w) and _LATIN.search(w)):
@@ -179,12 +181,13 @@ class UntranslatedSentence(Rule):
         text = doc.text
         for s in doc.sentences:
             sent = text[s.start:s.end]
-            words = _WORD_RE.findall(sent)
-            letters = [w for w in words if not w.isdigit()]
-            if len(letters) < min_words:
+            rough = sent.lower().split()  # fast path: whitespace words, punctuation attached
+            if len(rough) < min_words:
                 continue
-            english = sum(1 for w in letters if w.lower() in ENGLISH_FUNCTION_WORDS)
-            if english >= 0.15 * len(letters):
+            if sum(1 for w in rough if w in ENGLISH_FUNCTION_WORDS) >= 0.15 * len(rough):
+                continue
+            letters = [w for w in _WORD_RE.findall(sent) if not w.isdigit()]
+            if len(letters) < min_words:
                 continue
             if _mostly_english_vocabulary(letters):
                 continue

@@ -28,15 +28,30 @@ def _is_opening_straight(text: str, i: int, start: int) -> bool:
     return not prev.isalnum()
 
 
-def scan_paragraph(text: str, start: int, end: int) -> tuple[list[Mark], list[Mark], list[Mark], list[Mark]]:
+_MARKS = re.compile(r'["“”«»„()\[\]]')
+_CLOSERS = {v: k for k, v in QUOTE_PAIRS.items() if k != "„"}
+Scan = tuple[list[Mark], list[Mark], list[Mark], list[Mark]]
+
+
+def scan(doc, index: int) -> Scan:
+    """scan_paragraph for paragraph ``index`` of ``doc``, computed once per document."""
+    cache = doc.__dict__.setdefault("_quote_scan", {})
+    if index not in cache:
+        p = doc.paragraphs[index]
+        cache[index] = scan_paragraph(doc.text, p.start, p.end)
+    return cache[index]
+
+
+def scan_paragraph(text: str, start: int, end: int) -> Scan:
     """Unclosed quotes, unopened quotes, unclosed brackets, unopened brackets."""
     quote_stack: list[Mark] = []
     stray_quotes: list[Mark] = []
     bracket_stack: list[Mark] = []
     stray_brackets: list[Mark] = []
-    closers = {v: k for k, v in QUOTE_PAIRS.items() if k != "„"}
-    for i in range(start, end):
-        c = text[i]
+    closers = _CLOSERS
+    for m in _MARKS.finditer(text, start, end):
+        i = m.start()
+        c = m.group()
         if c == '"':
             if quote_stack and quote_stack[-1].char == '"' and not (
                 _is_opening_straight(text, i, start) and text[i + 1 : i + 2].isalnum()
@@ -73,7 +88,7 @@ def scan_paragraph(text: str, start: int, end: int) -> tuple[list[Mark], list[Ma
             if bracket_stack and bracket_stack[-1].char == opener:
                 bracket_stack.pop()
             elif _is_list_marker(text, i, start):
-                continue
+                pass
             else:
                 stray_brackets.append(Mark(c, i))
     return quote_stack, stray_quotes, bracket_stack, stray_brackets
@@ -164,7 +179,7 @@ class UnclosedQuote(Rule):
     def check(self, doc, ctx) -> Iterable[Finding]:
         text = doc.text
         for pi, p in enumerate(doc.paragraphs):
-            unclosed, _, _, _ = scan_paragraph(text, p.start, p.end)
+            unclosed, _, _, _ = scan(doc, pi)
             for mark in unclosed:
                 if _continues(doc, pi, mark):
                     continue
@@ -196,7 +211,7 @@ class UnopenedQuote(Rule):
     def check(self, doc, ctx) -> Iterable[Finding]:
         text = doc.text
         for pi, p in enumerate(doc.paragraphs):
-            _, stray, _, _ = scan_paragraph(text, p.start, p.end)
+            _, stray, _, _ = scan(doc, pi)
             for mark in stray:
                 if pi > 0 and mark.char in "”»" and _continued_from_previous(doc, pi, mark):
                     continue
@@ -208,8 +223,7 @@ class UnopenedQuote(Rule):
 
 
 def _continued_from_previous(doc, pi: int, mark: Mark) -> bool:
-    prev = doc.paragraphs[pi - 1]
-    unclosed, _, _, _ = scan_paragraph(doc.text, prev.start, prev.end)
+    unclosed, _, _, _ = scan(doc, pi - 1)
     opener = "“" if mark.char == "”" else "«"
     return any(m.char == opener for m in unclosed)
 
@@ -234,8 +248,8 @@ class UnbalancedBracket(Rule):
 
     def check(self, doc, ctx) -> Iterable[Finding]:
         text = doc.text
-        for p in doc.paragraphs:
-            _, _, unclosed, stray = scan_paragraph(text, p.start, p.end)
+        for pi, p in enumerate(doc.paragraphs):
+            _, _, unclosed, stray = scan(doc, pi)
             for mark in unclosed:
                 yield self.finding(
                     doc, mark.pos, _span_with_word(text, mark.pos, p.end),

@@ -65,13 +65,13 @@ class TruncatedEnding(Rule):
     pass_examples = ("Headline\n\nThe minister said that the talks would continue.", "Putin meets Kerry")
 
     def check(self, doc, ctx) -> Iterable[Finding]:
-        if not doc.paragraphs or not doc.tokens:
+        if not doc.paragraphs:
             return
         text = doc.text
         last = doc.paragraphs[-1]
         if text[last.end - 1] in FINAL_PUNCT:
             return
-        tok = doc.tokens[-1]
+        tok = doc.tokens[-1]  # only reached for the rare text without final punctuation
         word = text[tok.start:tok.end]
         dangling = word.lower() in DANGLING
         if len(doc.paragraphs) < 2 and not dangling:

@@ -1,0 +1,98 @@
+"""Rule-only throughput and CLI start-up time.
+
+    python benchmarks/bench_rules.py [--mb 20] [--data ../shared/data]
+
+Reads real news (the AllSides training file, one paragraph per line, blank
+line between articles) up to --mb megabytes, checks every article with all
+rules except fluency through the Python API, and prints MB/s and words/s.
+Then times `mtqa check --no-fluency` on a small file (start-up), best of 5,
+next to `python -c pass` as the interpreter baseline measured in the same run.
+Goals: >= 2 MB/s, start-up < 0.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import lzma
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from mtqa import Checker, Config, Document
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_articles(data: Path, mb: float) -> list[str]:
+    limit = int(mb * 1_000_000)
+    out: list[str] = []
+    size = 0
+    with lzma.open(data / "corpus" / "train" / "allsides_political_news.txt.xz", "rt", encoding="utf-8") as fh:
+        cur: list[str] = []
+        for line in fh:
+            if line.strip():
+                cur.append(line.rstrip("\n"))
+                continue
+            if cur:
+                art = "\n".join(cur)
+                out.append(art)
+                size += len(art.encode("utf-8"))
+                cur = []
+                if size >= limit:
+                    break
+    return out
+
+
+def best_of(n: int, cmd: list[str]) -> float:
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=False)
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--mb", type=float, default=20.0)
+    a = ap.parse_args()
+    arts = load_articles(a.data, a.mb)
+    nbytes = sum(len(x.encode("utf-8")) for x in arts)
+    checker = Checker(Config(fluency=False))
+    list(checker.check_documents(Document(f"w{i}", x) for i, x in enumerate(arts[:20])))  # warm-up: lazy tables
+    t = time.perf_counter()
+    c = time.process_time()
+    words = findings = 0
+    for rep in checker.check_documents(Document(f"a{i}", x) for i, x in enumerate(arts)):
+        words += rep.document.word_count()
+        findings += len(rep.findings)
+    dt = time.perf_counter() - t
+    cpu = time.process_time() - c
+    print(f"rules only: {len(arts):,} articles, {nbytes / 1e6:.1f} MB, {words:,} words in {dt:.2f} s wall, {cpu:.2f} s CPU")
+    print(f"  throughput: {nbytes / 1e6 / dt:.2f} MB/s, {words / dt:,.0f} words/s wall-clock  (goal >= 2 MB/s)")
+    print(f"  per CPU second (one core, fair when the machine is loaded): {nbytes / 1e6 / cpu:.2f} MB/s, {words / cpu:,.0f} words/s")
+    print(f"  load average during the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    print(f"  findings: {findings:,} ({1000 * findings / max(words, 1):.2f} per 1,000 words)")
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as fh:
+        fh.write(arts[0][:3000])
+        small = fh.name
+    try:
+        mtqa = [sys.executable, "-m", "mtqa", "check", small, "--no-fluency", "--exit-zero"]
+        base = best_of(5, [sys.executable, "-c", "pass"])
+        start = best_of(5, mtqa)
+        print(f"start-up: `mtqa check --no-fluency` on a 3 kB file: {start:.3f} s (best of 5; goal < 0.5 s); "
+              f"bare interpreter {base:.3f} s; mtqa's own share {start - base:.3f} s")
+        out = subprocess.run([sys.executable, "-X", "importtime", "-m", "mtqa", "check", small, "--no-fluency",
+                              "--exit-zero"], capture_output=True, text=True)
+        heavy = [m for m in ("torch", "transformers") if f" {m}\n" in out.stderr or f"| {m}\n" in out.stderr]
+        print(f"  heavy modules imported on a rules-only run: {heavy or 'none'}")
+    finally:
+        os.unlink(small)
+
+
+if __name__ == "__main__":
+    main()
