@@ -320,6 +320,12 @@ def main(argv=None):
         test, train_sample = load_splits(cfg, data_root, a.train_every)
         print(f"  data: {len(test)} test sentences, {len(train_sample)} baseline-train sentences "
               f"({time.time() - t0:.0f}s)", file=sys.stderr)
+        # sentences longer than the model context are excluded for ALL models (the LM
+        # would otherwise score only a prefix)
+        maxlen = lm.max_len - 2
+        n0 = len(test)
+        test = [s for s in test if len(lm.tok(s, add_special_tokens=False)["input_ids"]) <= maxlen]
+        out["test_sentences_excluded_too_long"] = n0 - len(test)
         if a.quick:
             test = random.Random(0).sample(test, min(1500, len(test)))
     if "ppl" not in skip:

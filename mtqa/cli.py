@@ -222,7 +222,21 @@ def _rule_dict(cls) -> dict:
             "flag_examples": list(cls.flag_examples), "pass_examples": list(cls.pass_examples)}
 
 
+def _load_commands() -> None:
+    import importlib
+
+    from mtqa.commands import COMMAND_MODULES
+
+    for mod in COMMAND_MODULES:
+        try:
+            importlib.import_module(f"mtqa.commands.{mod}")
+        except ModuleNotFoundError as e:
+            if e.name != f"mtqa.commands.{mod}":
+                raise
+
+
 def main() -> None:
+    _load_commands()
     app()
 
 

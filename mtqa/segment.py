@@ -36,7 +36,9 @@ def tokenize(text: str) -> list[Span]:
     return [Span(*m.span()) for m in TOKEN_RE.finditer(text)]
 
 # candidate boundary: terminal punctuation, optional closers, whitespace, then a starter
-_BOUNDARY_RE = re.compile(r"([.!?…]+)([\"'”’»)\]]*)(\s+)(?=[\"'“‘«(\[]?[\w])")
+# (the lookbehinds make each run of punctuation/closers/space start only once, so
+# a long run like "......" cannot make the search quadratic)
+_BOUNDARY_RE = re.compile(r"(?<![.!?…])([.!?…]+)([\"'”’»)\]]*)(?<!\s)(\s+)(?=[\"'“‘«(\[]?[\w])")
 
 # abbreviations after which a period normally does not end a sentence
 NON_FINAL_ABBREVIATIONS = frozenset(

@@ -12,8 +12,9 @@ Checks:
     (Roman regnal numbers such as "Карл III" are allowed); ``ar:`` forms are Arabic script; no foreign form is romanized Latin;
   * names and aliases contain no Cyrillic and no stray whitespace;
   * no duplicate canonical name within a type; no alias equal to the name;
-  * house_style_ua.tsv has the header ``russian_derived ukrainian_derived``
-    and no duplicated or Cyrillic entries.
+  * house_style_ua.tsv has the header ``russian_derived ukrainian_derived``,
+    no duplicated or Cyrillic entries, and no Russian-derived spelling that an
+    entity file lists as an accepted name or alias.
 
 Prints counts per file and type; exits 1 if any error was found.
 
@@ -36,7 +37,7 @@ HOUSE_STYLE_HEADER = ["russian_derived", "ukrainian_derived"]
 ID_RE = re.compile(r"^(per|org|loc|oth):[a-z0-9][a-z0-9.-]*$")
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 CYR = r"\u0400-\u04FF\u0500-\u052F"
-PUNCT = r" +\-\u2010\u2011\u2013\u2014'\u2019\u02bc.,0-9\"«»„“”()/&№"
+PUNCT = r" +!?\-\u2010\u2011\u2013\u2014'\u2019\u02bc.,0-9\"«»„“”()/&№"
 CYRILLIC_FORM_RE = re.compile(rf"^[{CYR}{PUNCT}]+$")
 # Arabic script incl. presentation forms, ZWNJ, Arabic punctuation/digits
 ARABIC_FORM_RE = re.compile(
@@ -77,7 +78,8 @@ def read_rows(path: Path):
             yield no, line
 
 
-def check_entity_file(path: Path, rep: Report, ids: dict, names: dict, counts: dict) -> None:
+def check_entity_file(path: Path, rep: Report, ids: dict, names: dict, counts: dict,
+                      accepted: dict | None = None) -> None:
     rows = list(read_rows(path))
     if not rows:
         rep.err(path.name, "empty file")
@@ -122,6 +124,10 @@ def check_entity_file(path: Path, rep: Report, ids: dict, names: dict, counts: d
             rep.err(where, f"duplicate {typ} name {name!r} (first in {names[key]})")
         else:
             names[key] = where
+        if accepted is not None:
+            accepted.setdefault(name, where)
+            for al in aliases.split("|") if aliases else []:
+                accepted.setdefault(al, where)
         # aliases
         seen_alias = set()
         if aliases:
@@ -178,7 +184,7 @@ def check_entity_file(path: Path, rep: Report, ids: dict, names: dict, counts: d
                     rep.err(where, f"empty or padded context item in {context!r}")
 
 
-def check_house_style(path: Path, rep: Report, counts: dict) -> None:
+def check_house_style(path: Path, rep: Report, counts: dict, accepted: dict | None = None) -> None:
     rows = list(read_rows(path))
     if not rows or rows[0][1].split("\t") != HOUSE_STYLE_HEADER:
         rep.err(path.name, f"header must be {HOUSE_STYLE_HEADER}")
@@ -196,12 +202,13 @@ def check_house_style(path: Path, rep: Report, counts: dict) -> None:
         for v in cols:
             if HAS_CYR.search(v) or v != v.strip():
                 rep.err(where, f"bad value {v!r}")
+        if accepted and ru in accepted:
+            rep.err(where, f"russian_derived {ru!r} is an accepted name/alias in {accepted[ru]}")
         if ru in seen_ru:
             rep.err(where, f"duplicate russian_derived {ru!r} (first {seen_ru[ru]})")
         seen_ru[ru] = where
-        if uk in seen_uk:
-            rep.err(where, f"duplicate ukrainian_derived {uk!r} (first {seen_uk[uk]})")
-        seen_uk[uk] = where
+        # several Russian-derived variants may map to one Ukrainian-derived form
+        seen_uk.setdefault(uk, where)
         if ru in seen_uk or uk in seen_ru:
             rep.err(where, f"spelling appears on both sides: {cols!r}")
         counts[path.name]["pairs"] += 1
@@ -217,11 +224,13 @@ def main(argv: list[str]) -> int:
     ids: dict = {}
     names: dict = {}
     counts: dict = collections.defaultdict(collections.Counter)
+    accepted: dict = {}
+    for path in files:
+        if path.name != HOUSE_STYLE_FILE:
+            check_entity_file(path, rep, ids, names, counts, accepted)
     for path in files:
         if path.name == HOUSE_STYLE_FILE:
-            check_house_style(path, rep, counts)
-        else:
-            check_entity_file(path, rep, ids, names, counts)
+            check_house_style(path, rep, counts, accepted)
     total = collections.Counter()
     width = max(len(p.name) for p in files)
     for path in files:

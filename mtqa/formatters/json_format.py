@@ -25,8 +25,13 @@ def document_dict(report: DocumentReport) -> dict[str, Any]:
     return d
 
 
+# Characters that some line-splitters treat as line breaks: escaped so that a
+# JSONL record is always exactly one line whoever reads it.
+_LINE_BREAKERS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def dumps(obj: Any, indent: int | None = None) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=indent, sort_keys=False)
+    return json.dumps(obj, ensure_ascii=False, indent=indent, sort_keys=False).translate(_LINE_BREAKERS)
 
 
 @register

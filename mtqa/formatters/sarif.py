@@ -7,12 +7,12 @@ unicodeCodePoints``), as everywhere in mtqa.  Every rule is described in
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from mtqa import __version__
 from mtqa.formatters import Formatter, RunSummary, register
+from mtqa.formatters.json_format import dumps
 from mtqa.readers import ReadError
 from mtqa.report import DocumentReport
 
@@ -107,4 +107,4 @@ class SarifFormatter(Formatter):
                                  "toolExecutionNotifications": self.notifications}],
             }],
         }
-        self.out.write(json.dumps(sarif, ensure_ascii=False, indent=2) + "\n")
+        self.out.write(dumps(sarif, indent=2) + "\n")

@@ -1,28 +1,19 @@
 """News language model (newslm): corpus preparation, tokenizer, training, export.
 
-Public entry points (kept import-light; torch is only imported when needed):
+Entry points (import them from their modules; the submodule names double as
+``python -m`` commands, so they are deliberately not re-exported here, which would be
+shadowed by the submodules once imported):
 
-- ``normalize_text(s)``    text normalisation applied to training data; apply the
-                            same normalisation before scoring.
-- ``prepare(config_path)``  corpus preparation + tokenizer + uint16 token caches.
-- ``train(config_path, resume=True)``  (re)start training from the latest checkpoint.
-- ``export(config_path, out_dir=None, checkpoint=None)``  checkpoint -> models/newslm-*/.
+- ``from mtqa.lm.prepare import prepare``  ``prepare(config_path, compare_vocab=None, force=False)``
+- ``from mtqa.lm.train import train``      ``train(config_path, resume=True, max_minutes=None)``
+- ``from mtqa.lm.export import export``    ``export(config_path, out_dir=None, checkpoint=None)``
+- ``from mtqa.lm.scoring import NewsLM``   reference sentence scorer (surprisal in bits)
+- ``normalize_text(s)`` / ``split_sentences(par)``: the normalisation and sentence splitter
+  used for training data; apply ``normalize_text`` before scoring.
+
+Command line: ``python -m mtqa.lm.prepare CONFIG``, ``python -m mtqa.lm.train CONFIG``,
+``python -m mtqa.lm.export CONFIG``, ``python -m mtqa.lm.measure``.
 """
 from .normalize import normalize_text, split_sentences
 
-__all__ = ["normalize_text", "split_sentences", "prepare", "train", "export"]
-
-
-def prepare(config_path, **kw):
-    from .prepare import prepare as _p
-    return _p(config_path, **kw)
-
-
-def train(config_path, resume=True, **kw):
-    from .train import train as _t
-    return _t(config_path, resume=resume, **kw)
-
-
-def export(config_path, out_dir=None, checkpoint=None):
-    from .export import export as _e
-    return _e(config_path, out_dir=out_dir, checkpoint=checkpoint)
+__all__ = ["normalize_text", "split_sentences"]

@@ -26,7 +26,7 @@ DEFAULTS = {
         "lr": 2.0e-3, "min_lr": 1.0e-4, "warmup_steps": 200, "max_steps": 4000,
         "weight_decay": 0.1, "beta1": 0.9, "beta2": 0.95, "grad_clip": 1.0,
         "eval_every": 250, "eval_batches": 20, "log_every": 10,
-        "ckpt_every_s": 300, "keep_ckpts": 3,
+        "ckpt_every_s": 300, "keep_ckpts": 3, "adaptive_threads": True, "retune_every": 100,
     },
     "export": {"out_dir": "models/newslm-5m"},
 }

@@ -43,6 +43,7 @@ def export(config_path, out_dir=None, checkpoint=None) -> Path:
         if (out / stale).exists():
             (out / stale).unlink()
     model.save_pretrained(out, safe_serialization=True)
+    (out / "model.safetensors").chmod(0o644)
     hf_tok.save_pretrained(out)
     # "PreTrainedTokenizerFast" loads in transformers 4.x and 5.x (alias of TokenizersBackend)
     tcp = out / "tokenizer_config.json"
@@ -69,7 +70,9 @@ def export(config_path, out_dir=None, checkpoint=None) -> Path:
         "train_seconds": round(float(st["extra"].get("train_seconds", 0.0)), 1),
         "params": n_params, "vocab_size": len(hf_tok),
         "exported_at": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-        "last_val": _last_val(log) if log.exists() else None,
+        "last_val": _last_val(log, int(st["step"])) if log.exists() else None,
+        "wall_seconds": _wall(log, int(st["step"])) if log.exists() else None,
+        "train_tokens": (_read_json(wd / "data" / "token_counts.json") or {}).get("train"),
         "data": prep,
         "tokenizer_compare": _read_json(wd / "data" / "tokenizer_compare.json"),
     }
@@ -86,13 +89,29 @@ def _read_json(p: Path):
         return None
 
 
-def _last_val(log: Path):
+def _last_val(log: Path, step: int):
     last = None
     for line in log.read_text().splitlines():
         r = json.loads(line)
-        if "val_loss" in r:
+        if "val_loss" in r and r["step"] <= step:
             last = r
     return last
+
+
+def _wall(log: Path, step: int):
+    """Wall-clock seconds of training up to ``step`` (sums the segments of resumed runs)."""
+    total, seg_start, last = 0.0, None, None
+    for line in log.read_text().splitlines():
+        r = json.loads(line)
+        if r.get("event") == "start":
+            if seg_start is not None and last is not None:
+                total += last - seg_start
+            seg_start, last = r["time"], r["time"]
+        elif "time" in r and r.get("step", 0) <= step:
+            last = r["time"]
+    if seg_start is not None and last is not None:
+        total += last - seg_start
+    return round(total, 1)
 
 
 def _loss_csv(log: Path, out: Path):

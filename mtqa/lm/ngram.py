@@ -12,7 +12,7 @@ Every sentence is padded with <s> <s> on the left and predicts </s> at the end.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 
 BOS, EOS = "<s>", "</s>"
 

@@ -5,6 +5,7 @@ Each sentence is normalised with :func:`mtqa.lm.normalize.normalize_text`, encod
 without a prefix space and scored as ``<|endoftext|> sentence [<|endoftext|>]``; the
 surprisal (nats -> reported in bits) of every token given its prefix is returned, with
 the character offsets of each token so callers can aggregate per word or per span.
+Sentences longer than the context (126 tokens + BOS/EOS) are truncated (``truncated``).
 """
 from __future__ import annotations
 
@@ -25,10 +26,12 @@ class Scored:
     offsets: list                 # (start, end) char offsets into ``text``
     surprisal: list               # bits, one per token (token given BOS + prefix)
     eos_surprisal: float | None   # bits of <|endoftext|> after the sentence
+    truncated: bool = False       # longer than the context: only a prefix was scored
 
     @property
     def n_words(self) -> int:
-        return max(1, len(self.text.split()))
+        t = self.text[: self.offsets[-1][1]] if (self.truncated and self.offsets) else self.text
+        return max(1, len(t.split()))
 
     def total_bits(self, include_eos: bool = False) -> float:
         return sum(self.surprisal) + ((self.eos_surprisal or 0.0) if include_eos else 0.0)
@@ -48,8 +51,11 @@ class NewsLM:
             torch.set_num_threads(threads)
         model_dir = str(Path(model_dir))
         self.tok = AutoTokenizer.from_pretrained(model_dir)
-        self.model = AutoModelForCausalLM.from_pretrained(
-            model_dir, use_safetensors=True, dtype=dtype or torch.float32)
+        kw = {}
+        if dtype is not None:   # transformers 5 calls it `dtype`, 4.x `torch_dtype`
+            import transformers
+            kw["dtype" if int(transformers.__version__.split(".")[0]) >= 5 else "torch_dtype"] = dtype
+        self.model = AutoModelForCausalLM.from_pretrained(model_dir, use_safetensors=True, **kw)
         self.model.eval()
         self.bos = self.tok.bos_token_id
         self.max_len = int(self.model.config.n_positions)
@@ -66,7 +72,7 @@ class NewsLM:
             seqs = []
             for i in idx:
                 ids = [self.bos] + list(enc["input_ids"][i])[: self.max_len - 2]
-                if add_eos:
+                if add_eos and len(enc["input_ids"][i]) <= self.max_len - 2:
                     ids = ids + [self.bos]
                 seqs.append(ids)
             L = max(len(s) for s in seqs)
@@ -82,11 +88,12 @@ class NewsLM:
             for r, i in enumerate(idx):
                 n = len(seqs[r]) - 1
                 bits = (-tgt[r, :n] / LN2).tolist()
-                eos = bits.pop() if add_eos else None
+                trunc = len(enc["input_ids"][i]) > self.max_len - 2
+                eos = bits.pop() if (add_eos and not trunc) else None
                 ntok = len(bits)
                 ids = enc["input_ids"][i][:ntok]
                 out[i] = Scored(texts[i], self.tok.convert_ids_to_tokens(ids),
-                                [tuple(o) for o in enc["offset_mapping"][i][:ntok]], bits, eos)
+                                [tuple(o) for o in enc["offset_mapping"][i][:ntok]], bits, eos, trunc)
         return out
 
 

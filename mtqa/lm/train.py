@@ -110,7 +110,10 @@ def train(config_path, resume: bool = True, max_minutes: float | None = None) ->
     import torch
     cfg = load_config(config_path)
     t = cfg["train"]
-    torch.set_num_threads(int(t["threads"]))
+    threads = int(t["threads"])
+    torch.set_num_threads(threads)
+    adaptive = bool(t.get("adaptive_threads", True)) and threads > 1
+    retune_every = int(t.get("retune_every", 100))
     seed = int(t["seed"])
     random.seed(seed)
     np.random.seed(seed)
@@ -152,7 +155,16 @@ def train(config_path, resume: bool = True, max_minutes: float | None = None) ->
     t_start = time.time()
     last_ck = time.time()
     seg_t0, seg_loss, seg_n = time.time(), 0.0, 0
+    recent: list = []            # step times at the current thread count
+    probe = None                 # [alt_threads, times] while probing the other count
     while step < t["max_steps"]:
+        # Thread auto-tuning: on a shared 2-core machine, 2 OpenMP threads are ~10x
+        # slower than 1 when another process holds a core. Every `retune_every` steps,
+        # run 6 steps with the other thread count and keep whichever is faster.
+        if adaptive and probe is None and step % retune_every == 0 and len(recent) >= 6:
+            alt = 1 if threads > 1 else int(t["threads"])
+            probe = [alt, []]
+            torch.set_num_threads(alt)
         lr = lr_at(step, t)
         for g in opt.param_groups:
             g["lr"] = lr
@@ -166,12 +178,31 @@ def train(config_path, resume: bool = True, max_minutes: float | None = None) ->
         opt.step()
         step += 1
         extra["tokens_seen"] += tokens_per_step
-        extra["train_seconds"] += time.time() - ts
+        dts = time.time() - ts
+        extra["train_seconds"] += dts
+        if probe is not None:
+            probe[1].append(dts)
+            if len(probe[1]) == 6:
+                base = float(np.median(recent[-10:]))
+                alt_t = float(np.median(probe[1][1:]))
+                if alt_t < 0.9 * base:
+                    threads, recent = probe[0], []
+                torch.set_num_threads(threads)
+                rec = {"event": "threads", "step": step, "threads": threads,
+                       "base_step_s": round(base, 3), "probe_threads": probe[0],
+                       "probe_step_s": round(alt_t, 3), "time": time.time()}
+                logf.write(json.dumps(rec) + "\n")
+                _log(json.dumps(rec))
+                probe = None
+        else:
+            recent.append(dts)
+            recent = recent[-20:]
         seg_loss += loss.item()
         seg_n += 1
         if step % t["log_every"] == 0 or step == t["max_steps"]:
             dt = time.time() - seg_t0
             rec = {"step": step, "loss": round(seg_loss / seg_n, 4), "lr": lr,
+                   "threads": threads if probe is None else probe[0],
                    "grad_norm": round(float(gn), 3),
                    "tok_per_s": round(seg_n * tokens_per_step / dt, 1),
                    "tokens_seen": extra["tokens_seen"],

@@ -176,6 +176,20 @@ def decode(data: bytes, source: str, options: ReadOptions) -> "str | ReadError":
     return text
 
 
+_SURROGATE = None
+
+
+def replace_surrogates(text: str) -> str:
+    """Lone surrogates (from JSON escapes like "\\ud800") cannot be written as
+    UTF-8: replace each with U+FFFD.  One code point for one, so offsets hold."""
+    global _SURROGATE
+    if _SURROGATE is None:
+        import re
+
+        _SURROGATE = re.compile("[\ud800-\udfff]")
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def read_limited(stream: BinaryIO, options: ReadOptions) -> bytes:
     """Read at most max_bytes + 1 bytes so oversized input is detected without loading it all."""
     return stream.read(options.max_bytes + 1)

@@ -16,7 +16,7 @@ import json
 from typing import Any, BinaryIO, Iterator
 
 from mtqa.document import Document, FieldSpan
-from mtqa.readers import Item, ReadError, ReadOptions, Reader, register
+from mtqa.readers import Item, ReadError, ReadOptions, Reader, register, replace_surrogates
 
 HEADLINE_FIELDS = ("headline", "title")
 BODY_FIELDS = ("body", "body_text", "text")
@@ -96,7 +96,7 @@ def build_document(obj: dict[str, Any], line: str, source: str, lineno: int, wan
         if parts:
             parts.append("\n\n")
             pos += 2
-        value = obj[name]
+        value = replace_surrogates(obj[name])
         fields.append(FieldSpan(name, pos, pos + len(value)))
         parts.append(value)
         pos += len(value)

@@ -22,7 +22,7 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 # whitespace, then punctuation that is not an ellipsis or a decimal
-_SPACE_PUNCT = re.compile(r"[ \t]+[,.;:](?![.\d])")
+_SPACE_PUNCT = re.compile(r"(?<![ \t])[ \t]+[,.;:](?![.\d])")
 
 
 def _nothing_before(text: str, pos: int) -> bool:

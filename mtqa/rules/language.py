@@ -24,7 +24,7 @@ SCRIPTS = {
 }
 SCRIPTS = {k: v for k, v in SCRIPTS.items() if v}
 _ALL = "".join(SCRIPTS.values())
-_RUN_RE = re.compile(rf"[{_ALL}](?:[{_ALL}\w'’.-]*|[ ](?=[{_ALL}]))*")
+_RUN_RE = re.compile(rf"[{_ALL}][{_ALL}\w'’.-]*(?:[ ][{_ALL}][{_ALL}\w'’.-]*)*")
 _SCRIPT_RES = [(name, re.compile(f"[{rng}]")) for name, rng in SCRIPTS.items()]
 
 # Cyrillic and Greek letters that look like Latin ones

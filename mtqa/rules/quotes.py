@@ -125,9 +125,11 @@ def _is_list_marker(text: str, i: int, start: int) -> bool:
 
 
 def _span_with_word(text: str, pos: int, end: int) -> int:
-    """End of the mark plus the word that follows it (for an opening mark)."""
+    """End of the mark plus the word that follows it (for an opening mark),
+    at most 60 code points: a run of marks must not make this quadratic."""
     j = pos + 1
-    while j < end and not text[j].isspace() and text[j] not in "”»\"),;.:!?":
+    stop = min(end, pos + 61)
+    while j < stop and not text[j].isspace() and text[j] not in "”»\"),;.:!?“«„([]":
         j += 1
     return j
 
