@@ -104,6 +104,100 @@ def _output(path: Optional[str]):
         yield fh
 
 
+class _ProgressBar:
+    """A rich progress bar on stderr for ``mtqa check`` over many files or long inputs.
+
+    Shown only when stderr is a terminal and the run is big enough to wait for
+    (:data:`MIN_FILES` files or :data:`MIN_BYTES` bytes); progress is in bytes
+    of input: each checked document advances it by its text, and each finished
+    file is then counted at its size on disk.  Started before the output is
+    opened, so findings printed to the same terminal go above the bar.
+    """
+
+    MIN_FILES = 10
+    MIN_BYTES = 256 * 1024
+
+    def __init__(self, sizes: "dict[str, int] | None" = None):
+        self.sizes = sizes or {}
+        self.progress = None
+        self.task = None
+        self.done_files = 0
+        self.done_bytes = 0
+        self.current: "str | None" = None
+        self.current_bytes = 0
+
+    @classmethod
+    def maybe(cls, paths, opts, enabled: bool = True) -> "_ProgressBar":
+        if not enabled or not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
+            return cls()
+        sizes = _input_sizes(paths, opts, limit=100_000)
+        if sizes is None or (len(sizes) < cls.MIN_FILES and sum(sizes.values()) < cls.MIN_BYTES):
+            return cls()
+        return cls(sizes)
+
+    def __enter__(self) -> "_ProgressBar":
+        if self.sizes:
+            from rich.console import Console
+            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.progress = Progress(TextColumn("checking"), BarColumn(), DownloadColumn(),
+                                     TextColumn("{task.fields[files]}"), TimeRemainingColumn(),
+                                     console=Console(stderr=True), transient=True)
+            self.task = self.progress.add_task("check", total=sum(self.sizes.values()),
+                                               files=f"0/{len(self.sizes)} files")
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+    def track(self, items):
+        for item in items:
+            if self.progress is not None:
+                self._advance(item)
+            yield item
+
+    def _advance(self, item) -> None:
+        src = getattr(item, "document", None)
+        source = src.source if src is not None else getattr(item, "source", None)
+        source = source.rsplit(":", 1)[0] if source not in self.sizes and source and ":" in source else source
+        if source != self.current:
+            if self.current in self.sizes:
+                self.done_files += 1
+                self.done_bytes += self.sizes[self.current]
+            self.current, self.current_bytes = source, 0
+        if src is not None:
+            self.current_bytes += len(src.text.encode("utf-8", "surrogatepass"))
+        cap = self.sizes.get(self.current, self.current_bytes)
+        self.progress.update(self.task, completed=self.done_bytes + min(self.current_bytes, cap),
+                             files=f"{self.done_files}/{len(self.sizes)} files")
+
+
+def _input_sizes(paths, opts, limit: int) -> "dict[str, int] | None":
+    """Sizes of the files ``mtqa check`` will read (None for stdin or too many to list)."""
+    from pathlib import Path
+
+    from mtqa.readers import iter_files
+
+    sizes: dict[str, int] = {}
+    for p in paths:
+        if p == "-":
+            return None
+        try:
+            if os.path.isdir(p):
+                for f in iter_files(Path(p), opts):
+                    sizes[str(f)] = f.stat().st_size
+                    if len(sizes) > limit:
+                        return None
+            elif os.path.isfile(p):
+                sizes[p] = os.path.getsize(p)
+        except OSError:
+            continue
+    return sizes
+
+
 @app.command()
 def check(
     paths: List[str] = typer.Argument(..., help="Files, directories (recursive) or - for stdin."),
@@ -117,7 +211,7 @@ def check(
     statistics: bool = typer.Option(False, "--statistics", help="Print counts per rule."),
     config: Optional[str] = typer.Option(None, "--config", help="Config file (default: mtqa.toml or [tool.mtqa] in pyproject.toml, searched upward)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only findings: no summary line."),
-    input_format: Optional[str] = typer.Option(None, "--input-format", help="Force the reader: text | jsonl | lines | ... (default: by extension and content)."),
+    input_format: Optional[str] = typer.Option(None, "--input-format", help="Force the reader: text | jsonl | lines | nitf | newsml | ninjs | html (default: by extension and content)."),
     field: Optional[List[str]] = typer.Option(None, "--field", help="JSON field(s) with the text, in order (default: headline/title then body/body_text/text)."),
     include: Optional[List[str]] = typer.Option(None, "--include", help="Glob of files to check inside directories."),
     exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Glob of files to skip inside directories."),
@@ -128,6 +222,8 @@ def check(
     model: Optional[str] = typer.Option(None, "--model", help="Causal LM path or Hugging Face name (default: the shipped model)."),
     device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda"),
     color: str = typer.Option("auto", "--color", help="auto | always | never"),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes that read and check (0: one per CPU); the fluency model runs batched in this process."),
+    ref: Optional[str] = typer.Option(None, "--ref", help="Reference translation (a file, or a directory mirroring the inputs): adds per-document chrF to the report."),
 ) -> None:
     """Check files and report findings; exit 0 (clean), 1 (findings at --fail-on) or 2 (unreadable input)."""
     from mtqa.checker import Checker
@@ -149,22 +245,48 @@ def check(
                                       and "NO_COLOR" not in os.environ)
     opts = ReadOptions(input_format=input_format, fields=cfg.fields, max_bytes=cfg.max_bytes,
                        include=_split(include), exclude=_split(exclude))
+    if jobs < 0:
+        raise _die("--jobs must be 0 (one per CPU) or more")
+    resolver = None
+    if ref:
+        from mtqa.commands.score import ReferenceResolver, attach_chrf
+
+        if not os.path.exists(ref):
+            raise _die(f"--ref {ref}: no such file or directory")
+        resolver = ReferenceResolver(paths, ref, opts)
+    from mtqa.parallel import Timer
+
+    timer = Timer()
     checker = Checker(cfg)
+    if jobs != 1:
+        from mtqa.parallel import check_paths_parallel
+
+        items = check_paths_parallel(cfg, paths, opts, jobs)
+    else:
+        items = checker.check_paths(paths, opts)
     summary = RunSummary()
     summary.fail_on = cfg.fail_on
+    files, last_source = 0, None
     started = time.perf_counter()
+    bar = _ProgressBar.maybe(paths, opts, enabled=not quiet)
     try:
-        with _output(output) as out:
+        with bar, _output(output) as out:
             fmt = fmt_cls(out, color=use_color, fail_on=cfg.fail_on, statistics=statistics, quiet=quiet,
                           flush=input_format == "lines", rule_codes=[r.code for r in checker.rules])
             fmt.begin()
-            for item in checker.check_paths(paths, opts):
+            for item in bar.track(items):
                 if isinstance(item, ReadError):
                     summary.errors += 1
                     sys.stderr.write(f"mtqa: error: {item}\n")
                     sys.stderr.flush()
                     fmt.error(item)
                 else:
+                    if resolver is not None:
+                        ref_text = resolver.text_for(item)
+                        if ref_text is not None:
+                            attach_chrf(item, ref_text)
+                    if item.document.source != last_source:
+                        files, last_source = files + 1, item.document.source
                     summary.add(item, fails(item, cfg.fail_on))
                     fmt.document(item)
             summary.seconds = time.perf_counter() - started
@@ -175,6 +297,11 @@ def check(
             else:
                 summary.exit_code = EXIT_OK
             fmt.end(summary)
+        if format == "text" and (statistics or (sys.stderr.isatty() and not quiet)):
+            from mtqa.parallel import print_summary_table
+
+            print_summary_table(summary, files=files, seconds=timer.wall, cpu=timer.cpu,
+                                color=False if color == "never" else None)
     except KeyboardInterrupt:
         sys.stderr.write("mtqa: interrupted\n")
         raise typer.Exit(130)

@@ -109,12 +109,26 @@ def _fluency_sentences(report: DocumentReport) -> list[dict[str, Any]]:
     return out
 
 
-def _heat_level(slor: float, lo: float, hi: float) -> int:
-    """0 (most fluent) .. 4 (least fluent) on the document's own range."""
-    if hi - lo < 1e-9:
-        return 0
-    x = (hi - slor) / (hi - lo)
-    return max(0, min(4, int(x * 5)))
+def _heat_scale(slors: list[float]) -> tuple[float, float]:
+    """(median, spread) of a document's sentence SLORs: the strip shows how far
+    each sentence falls below the document's typical sentence, in robust units
+    (inter-quartile range, at least 0.5 nats), so one outlier does not wash out
+    the rest and a uniformly fluent document stays pale."""
+    xs = sorted(slors)
+    n = len(xs)
+
+    def q(p: float) -> float:
+        k = (n - 1) * p
+        lo = int(k)
+        hi = min(lo + 1, n - 1)
+        return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+    return q(0.5), max(0.5, q(0.75) - q(0.25))
+
+
+def _heat_level(slor: float, median: float, spread: float) -> int:
+    """0 (at or above the document's median) .. 4 (far below it)."""
+    return max(0, min(4, int((median - slor) / spread + 0.5)))
 
 
 @register
@@ -184,12 +198,12 @@ class HtmlFormatter(Formatter):
 
         sentences = _fluency_sentences(report)
         if sentences:
-            lo = min(s["slor"] for s in sentences)
-            hi = max(s["slor"] for s in sentences)
+            median, spread = _heat_scale([s["slor"] for s in sentences])
             total = max(1, sum(s["end"] - s["start"] for s in sentences))
-            w('<div class="heat" role="img" aria-label="sentence fluency, least fluent darkest">')
+            w('<div class="heat" role="img" aria-label="sentence fluency: the redder, the further below '
+              'the document\'s typical sentence">')
             for k, s in enumerate(sentences):
-                lvl = _heat_level(s["slor"], lo, hi)
+                lvl = _heat_level(s["slor"], median, spread)
                 width = 100.0 * (s["end"] - s["start"]) / total
                 w(f'<span class="cell h{lvl}" style="width:{width:.3f}%" data-s="{k}" '
                   f'title="sentence {k + 1}: SLOR {s["slor"]:.2f}"></span>')
@@ -214,7 +228,7 @@ class HtmlFormatter(Formatter):
             w(f'<mark class="{classes}" tabindex="0" data-f="{" ".join(map(str, ids))}"{sattr}>{piece}</mark>')
         w("</div>\n")
         if findings:
-            w(f'<ol class="flist" aria-label="findings">\n')
+            w('<ol class="flist" aria-label="findings">\n')
             for i, f in enumerate(findings):
                 where = f"{f.line}:{f.column}" + (f" {f.field}" if f.field else "")
                 w(f'<li data-f="{i}" class="sev-{f.severity} fam-{_slug(f.family)}">'

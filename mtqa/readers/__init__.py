@@ -85,10 +85,29 @@ def detect(path: str, head: bytes) -> str:
     for name, cls in sorted(READERS.items()):
         if any(low.endswith(ext) for ext in cls.extensions):
             return name
-    for name, cls in sorted(READERS.items()):
+    # content, most specific formats first (a one-line ninjs object also looks like JSON Lines)
+    for name, cls in _by_sniff_order():
         if cls.sniff(head):
             return name
+    # shared extensions (.xml, .json) whose content did not tell: the reader explains why it cannot read it
+    for name, cls in sorted(READERS.items()):
+        if any(low.endswith(ext) for ext in getattr(cls, "sniff_extensions", ())):
+            return name
     return "text"
+
+
+def _by_sniff_order() -> list[tuple[str, type[Reader]]]:
+    return sorted(READERS.items(), key=lambda kv: (getattr(kv[1], "sniff_order", 50), kv[0]))
+
+
+def _sniffs_as_news(path: Path, ext_readers: list[type[Reader]]) -> bool:
+    """For a directory walk: is this .xml/.json file one of the news formats (not package.json...)?"""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return True  # let the reader report it
+    return any(cls.sniff(head) for cls in ext_readers)
 
 
 DEFAULT_INCLUDE = ("*.txt", "*.text", "*.jsonl", "*.ndjson")
@@ -99,6 +118,12 @@ def iter_files(root: Path, options: ReadOptions) -> Iterator[Path]:
     include = options.include or list(DEFAULT_INCLUDE) + [
         "*" + ext for cls in READERS.values() for ext in cls.extensions
     ]
+    # .xml / .json: walked only when the content is a news format (NITF, NewsML-G2, ninjs)
+    shared: dict[str, list[type[Reader]]] = {}
+    if not options.include:
+        for cls in READERS.values():
+            for ext in getattr(cls, "sniff_extensions", ()):
+                shared.setdefault(ext, []).append(cls)
     for dirpath, dirnames, filenames in os.walk(root, onerror=None):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for fn in sorted(filenames):
@@ -107,7 +132,9 @@ def iter_files(root: Path, options: ReadOptions) -> Iterator[Path]:
             if fn.startswith("."):
                 continue
             if not any(fnmatch.fnmatch(fn, g) or fnmatch.fnmatch(rel, g) for g in include):
-                continue
+                ext_readers = [c for ext, cs in shared.items() if fn.lower().endswith(ext) for c in cs]
+                if not ext_readers or not _sniffs_as_news(p, ext_readers):
+                    continue
             if any(fnmatch.fnmatch(fn, g) or fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(str(p), g) for g in options.exclude):
                 continue
             yield p

@@ -1,0 +1,153 @@
+"""``mtqa names``: the corrected-names report."""
+
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+import typer
+
+from mtqa.cli import _die, _output, app, build_config
+
+FORMATS = ("table", "csv", "md", "json")
+
+
+def collect(reports, snippet_width: int = 40) -> dict:
+    """Aggregate name findings of DocumentReports: corrected names and unverified ones."""
+    corrected: dict[tuple, dict] = {}
+    unverified: dict[str, dict] = {}
+    for rep in reports:
+        doc = rep.document
+        for f in rep.findings:
+            if f.family != "name":
+                continue
+            loc = f"{doc.name}:{f.line}:{f.column}"
+            t = doc.text
+            snippet = " ".join((t[max(0, f.start - snippet_width):f.start] + "[" + f.text + "]"
+                                + t[f.end:f.end + snippet_width]).split())
+            if f.code == "NAM002":
+                key = f.text
+                row = unverified.setdefault(key, {"found": f.text, "count": 0, "locations": [], "confidence": 0.0,
+                                                  "evidence": f.data.get("evidence", ""), "context": snippet})
+            else:
+                key = (f.text, f.suggestion, f.code)
+                row = corrected.setdefault(key, {
+                    "found": f.text, "suggestion": f.suggestion, "code": f.code,
+                    "type": f.data.get("type") or ("place" if f.code == "NAM003" else ""),
+                    "count": 0, "locations": [], "confidence": 0.0, "severity": str(f.severity),
+                    "evidence": f.data.get("evidence", ""), "context": snippet})
+                if f.confidence > row["confidence"]:
+                    row["severity"] = str(f.severity)
+                    row["evidence"] = f.data.get("evidence", row["evidence"])
+            row["count"] += 1
+            row["locations"].append(loc)
+            row["confidence"] = max(row["confidence"], round(f.confidence, 4))
+    order = lambda r: (-r["count"], -r["confidence"], r["found"])  # noqa: E731
+    return {"corrected": sorted(corrected.values(), key=order), "unverified": sorted(unverified.values(), key=order)}
+
+
+def _locs(row: dict, limit: int = 3) -> str:
+    locs = row["locations"]
+    more = f" (+{len(locs) - limit} more)" if len(locs) > limit else ""
+    return ", ".join(locs[:limit]) + more
+
+
+def render(data: dict, fmt: str) -> str:
+    import csv
+    import io
+    import json
+
+    if fmt == "json":
+        return json.dumps({"schema": "mtqa-names/1", **data}, ensure_ascii=False, indent=2) + "\n"
+    cols = ["found", "suggestion", "type", "count", "locations", "confidence", "evidence", "context"]
+    ucols = ["found", "count", "locations", "confidence", "evidence", "context"]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["section", *cols])
+        for r in data["corrected"]:
+            w.writerow(["corrected", r["found"], r["suggestion"], r["type"], r["count"], " ".join(r["locations"]),
+                        f"{r['confidence']:.2f}", r["evidence"], r["context"]])
+        for r in data["unverified"]:
+            w.writerow(["unverified", r["found"], "", "", r["count"], " ".join(r["locations"]),
+                        f"{r['confidence']:.2f}", r["evidence"], r["context"]])
+        return buf.getvalue()
+    if fmt == "md":
+        def esc(s) -> str:
+            return str(s).replace("|", "\\|")
+
+        out = ["## Corrected names", ""]
+        if data["corrected"]:
+            out += ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+            for r in data["corrected"]:
+                out.append("| " + " | ".join(esc(x) for x in (r["found"], r["suggestion"], r["type"], r["count"],
+                                                               _locs(r), f"{r['confidence']:.2f}", r["evidence"],
+                                                               r["context"])) + " |")
+        else:
+            out.append("No garbled names found.")
+        out += ["", "## Unverified transliterations", ""]
+        if data["unverified"]:
+            out += ["| " + " | ".join(ucols) + " |", "|" + "---|" * len(ucols)]
+            for r in data["unverified"]:
+                out.append("| " + " | ".join(esc(x) for x in (r["found"], r["count"], _locs(r),
+                                                               f"{r['confidence']:.2f}", r["evidence"],
+                                                               r["context"])) + " |")
+        else:
+            out.append("None.")
+        return "\n".join(out) + "\n"
+    # table
+    lines = ["Corrected names"]
+    rows = [("FOUND", "SUGGESTION", "TYPE", "COUNT", "CONF", "LOCATIONS")]
+    rows += [(r["found"], r["suggestion"], r["type"], str(r["count"]), f"{r['confidence']:.2f}", _locs(r))
+             for r in data["corrected"]]
+    lines += _table(rows) if data["corrected"] else ["  (none)"]
+    for r in data["corrected"]:
+        lines.append(f"  {r['found']} → {r['suggestion']}: {r['evidence']}")
+        lines.append(f"      …{r['context']}…")
+    lines += ["", "Unverified transliterations"]
+    urows = [("FOUND", "COUNT", "LOCATIONS")] + [(r["found"], str(r["count"]), _locs(r)) for r in data["unverified"]]
+    lines += _table(urows) if data["unverified"] else ["  (none)"]
+    return "\n".join(lines) + "\n"
+
+
+def _table(rows: list[tuple]) -> list[str]:
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+
+
+@app.command()
+def names(
+    paths: List[str] = typer.Argument(..., help="Files, directories (recursive) or - for stdin."),
+    format: str = typer.Option("table", "--format", "-f", help="table | csv | md | json"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to FILE (atomically)."),
+    min_confidence: float = typer.Option(0.0, "--min-confidence", help="Only corrections at or above this confidence."),
+    config: Optional[str] = typer.Option(None, "--config", help="Config file."),
+    allow: Optional[List[str]] = typer.Option(None, "--allow", help="Accepted word or name (repeatable)."),
+    gazetteer: Optional[List[str]] = typer.Option(None, "--gazetteer", help="Extra gazetteer file (repeatable)."),
+    input_format: Optional[str] = typer.Option(None, "--input-format", help="Force the reader (text, jsonl, ...)."),
+    field: Optional[List[str]] = typer.Option(None, "--field", help="JSON field(s) with the text."),
+) -> None:
+    """The corrected-names report: every garbled name with its suggestion, count, locations,
+    confidence and evidence, and the unverified transliterations in a separate section."""
+    from mtqa.checker import Checker
+    from mtqa.readers import ReadError, ReadOptions
+
+    if format not in FORMATS:
+        raise _die(f"unknown --format '{format}' (choose from {', '.join(FORMATS)})")
+    cfg = build_config(config, ["NAM"], None, None, None, allow, gazetteer, False, None, None, None, field)
+    checker = Checker(cfg)
+    opts = ReadOptions(input_format=input_format, fields=cfg.fields, max_bytes=cfg.max_bytes)
+    reports = []
+    status = 0
+    for item in checker.check_paths(paths, opts):
+        if isinstance(item, ReadError):
+            sys.stderr.write(f"mtqa: error: {item}\n")
+            status = 2
+            continue
+        item.findings = [f for f in item.findings if f.code == "NAM002" or f.confidence >= min_confidence]
+        reports.append(item)
+    data = collect(reports)
+    data["documents"] = len(reports)
+    with _output(output) as out:
+        out.write(render(data, format))
+    raise typer.Exit(status)

@@ -1,0 +1,124 @@
+"""Applying suggestions: the engine behind ``mtqa fix``.
+
+Only findings of rules marked ``fixable`` that carry a suggestion and reach
+the confidence threshold are applied.  Edits never overlap: when two
+candidate edits overlap, the one with the higher confidence wins (then the
+longer span, then the earlier one).  Edits are applied right to left so that
+earlier offsets stay valid.  :func:`fix_text` re-checks the result and
+repeats (at most three passes) until nothing is left to apply, so running
+``mtqa fix`` on its own output changes nothing.
+
+Files are read and written byte-faithfully: a UTF-8 BOM is kept, CRLF/LF
+line ends are whatever the text had (the checker never touches them), and the
+output is written atomically (:func:`mtqa.atomic.atomic_writer`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from mtqa.finding import Finding
+
+DEFAULT_MIN_CONFIDENCE = 0.8
+MAX_PASSES = 3
+PLAIN_TEXT_SUFFIXES = (".txt", ".text", ".md", "")
+
+
+@dataclass(frozen=True)
+class Edit:
+    start: int
+    end: int
+    old: str
+    new: str
+    code: str
+    confidence: float
+    message: str = ""
+
+
+def plan(findings: Iterable[Finding], fixable: set[str], min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> list[Edit]:
+    """Non-overlapping edits from findings, in text order."""
+    cands = [
+        Edit(f.start, f.end, f.text, f.suggestion, f.code, f.confidence, f.message)
+        for f in findings
+        if f.code in fixable and f.suggestion is not None and f.confidence >= min_confidence
+        and f.suggestion != f.text and f.end > f.start
+    ]
+    # strongest first, then take what does not overlap what was taken
+    cands.sort(key=lambda e: (-e.confidence, -(e.end - e.start), e.start, e.code))
+    taken: list[Edit] = []
+    for e in cands:
+        if all(e.end <= t.start or e.start >= t.end for t in taken):
+            taken.append(e)
+    return sorted(taken, key=lambda e: (e.start, e.end))
+
+
+def apply(text: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping edits right to left."""
+    out = text
+    for e in sorted(edits, key=lambda e: e.start, reverse=True):
+        if out[e.start:e.end] != e.old:
+            raise ValueError(f"edit at {e.start} does not match the text ({out[e.start:e.end]!r} != {e.old!r})")
+        out = out[: e.start] + e.new + out[e.end:]
+    return out
+
+
+def fixable_codes(checker) -> set[str]:
+    return {r.code for r in checker.rules if getattr(r, "fixable", False)}
+
+
+def fix_text(text: str, checker, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+             source: str = "<text>") -> tuple[str, list[Edit]]:
+    """The fixed text and every edit applied (over all passes, in the order applied)."""
+    codes = fixable_codes(checker)
+    applied: list[Edit] = []
+    current = text
+    for _ in range(MAX_PASSES):
+        report = checker.check_text(current, source=source)
+        edits = plan(report.findings, codes, min_confidence)
+        if not edits:
+            break
+        current = apply(current, edits)
+        applied.extend(edits)
+    return current, applied
+
+
+@dataclass
+class FileText:
+    text: str
+    bom: bool
+
+
+def read_text_file(path: str | Path) -> FileText:
+    """A UTF-8 text file as the checker sees it (BOM dropped but remembered, CRLF kept)."""
+    data = Path(path).read_bytes()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
+        data = data[3:]
+    return FileText(data.decode("utf-8"), bom)
+
+
+def write_text_file(path: str | Path, text: str, bom: bool) -> None:
+    from mtqa.atomic import atomic_writer
+
+    with atomic_writer(path, encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+        fh.write(text)
+
+
+def is_plain_text(path: str) -> bool:
+    p = Path(path)
+    if p.suffix.lower() not in PLAIN_TEXT_SUFFIXES:
+        return False
+    try:
+        head = p.read_bytes()[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
+    except OSError:
+        return True  # let the reader report it
+    return not (head.startswith(b"{") or head.startswith(b"<"))
+
+
+def unified_diff(old: str, new: str, path: str) -> str:
+    import difflib
+
+    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                        fromfile=f"a/{path}", tofile=f"b/{path}"))

@@ -1,0 +1,100 @@
+"""The transformer fluency scorer: how much a sentence reads like English news.
+
+Pipeline (per batch of documents, see :mod:`mtqa.rules.fluency`)::
+
+    Document.sentences ─► normalise (offset-keeping, as in training)
+                       ─► fast tokenizer (+ character offsets)
+                       ─► Engine.logprobs: <bos> + tokens, sorted, token-budget
+                          batches, right padding + mask + explicit positions
+                       ─► per-token log p ─► words (sum over a word's tokens)
+                       ─► word score = log p_LM(word | context) − log p_unigram(word)
+                       ─► sentence SLOR = mean word score; document score
+
+Conventions (stated once, here):
+
+* **BOS**: each sentence is scored on its own as ``<|endoftext|> sentence``
+  (the tokenizer's BOS token; EOS if it has none), so the first word is
+  scored given BOS, like every sentence start the shipped model saw in
+  training.  No EOS is scored.  Sentences longer than the model's context
+  are scored in overlapping windows (:mod:`mtqa.fluency.engine`).
+* **Units**: log-probabilities are natural logs (nats).  A word's LM
+  log-prob is the sum of its subword tokens' log-probs (surprisal = minus
+  that); the punctuation a word carries ("Syria," "“Deep") is part of the
+  word (:func:`mtqa.fluency.text.word_units`).
+* **SLOR** (syntactic log-odds ratio, Pauls & Klein 2012; Kann et al. 2018):
+  ``mean over words of [log p_LM(word | context) − log p_unigram(word)]``,
+  unigram from ``wordfreq`` with a floor for unknown words
+  (:mod:`mtqa.fluency.unigram`).  Rare-but-correct words are not punished:
+  "Peskov" is unlikely for the LM *and* for the unigram model.
+* **Scores reported** (``report.extra["fluency"]``; higher is more fluent):
+  ``slor`` (mean word score over the document), ``logprob`` (raw mean
+  log-prob per model token), ``tokens`` (model tokens scored), ``words``,
+  ``model``, and ``sentences`` (``start``, ``end``, ``slor``, ``logprob``,
+  ``words``, ``tokens`` per sentence).  ``None`` for a document with no word.
+
+Nothing here imports torch at import time: ``mtqa check --no-fluency`` and
+rules-only runs never load it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mtqa.context import resource
+
+#: The model mtqa ships and uses by default (a folder under ``models/``).
+SHIPPED_MODEL = "newslm-5m"
+#: ``models/`` next to the ``mtqa`` package (the repository root).
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+#: Thresholds computed by ``mtqa model calibrate``, stored next to the model.
+CALIBRATION_FILE = "calibration.json"
+
+
+class FluencyError(RuntimeError):
+    """The fluency scorer cannot run (no model, bad device...): a usage error."""
+
+
+def default_model_path(models_dir: Path | None = None) -> Path | None:
+    """The shipped model folder, or None when there is none.
+
+    In order: ``$MTQA_MODEL``; the folder named in ``models/DEFAULT`` (one
+    line); ``models/<SHIPPED_MODEL>``; the first ``models/newslm-*`` (sorted)
+    with a ``model.safetensors``.
+    """
+    env = os.environ.get("MTQA_MODEL")
+    if env:
+        return Path(env)
+    root = models_dir or MODELS_DIR
+    marker = root / "DEFAULT"
+    if marker.is_file():
+        name = marker.read_text(encoding="utf-8").strip()
+        if name and (root / name / "model.safetensors").is_file():
+            return root / name
+    if (root / SHIPPED_MODEL / "model.safetensors").is_file():
+        return root / SHIPPED_MODEL
+    for cand in sorted(root.glob("newslm-*/model.safetensors")):
+        return cand.parent
+    return None
+
+
+def resolve_model(model: str | None) -> str:
+    """A model path or hub name to load: ``model`` as given, or the shipped model."""
+    if model:
+        return model
+    p = default_model_path()
+    if p is None:
+        raise FluencyError(f"no language model: {MODELS_DIR} has no newslm-*/model.safetensors "
+                           "(pass --model PATH_OR_NAME, or --no-fluency to skip the fluency rules)")
+    return str(p)
+
+
+@resource("fluency")
+def _fluency_resource(config):
+    """The per-run scorer: the process-wide engine plus its calibration."""
+    from mtqa.fluency.scorer import FluencyScorer
+
+    return FluencyScorer.from_config(config)
+
+
+__all__ = ["CALIBRATION_FILE", "MODELS_DIR", "SHIPPED_MODEL", "FluencyError", "default_model_path", "resolve_model"]

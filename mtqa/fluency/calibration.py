@@ -1,0 +1,399 @@
+"""Calibrated thresholds: score distributions of clean news, stored next to the model.
+
+``mtqa model calibrate`` scores held-out clean English news (by default the
+``calibration`` part of ``../shared/data/corpus/clean``: even-numbered
+articles, see ``benchmarks/_clean_news.py``; false-positive rates are
+measured on the other part) with the segmenter and scorer ``mtqa check``
+uses, and writes ``calibration.json`` into the model folder (for a hub
+model: ``$XDG_CACHE_HOME/mtqa/calibration/<name>.json``).  It holds:
+
+* ``sentence_tail`` (what FLU001 tests) and ``sentence_slor``: percentiles
+  of the sentence's mean word tail level (below) and of its SLOR, per
+  sentence-length bucket (word counts; the mean of fewer words varies more,
+  so one cut-off for all lengths would flag short sentences and miss long
+  ones);
+* ``word_score``: percentiles of word scores, overall and per word
+  frequency class (wordfreq Zipf value: <2 incl. unknown, 2-3, ..., >=6).  A
+  word's *tail level* is log10 of its score's percentile rank within its
+  class: how unexpected the word is *for a word that frequent* (a rare name
+  the small LM cannot spell is normal among rare words; a common function
+  word in the wrong place is not).  Averaged over a sentence this separates
+  garbled from clean sentences far better than SLOR, whose clean-news tail
+  is made of name lists and rare words: at the same 1 % false-positive rate
+  on clean sentences it flags 85 % of word-shuffled sentences where SLOR
+  flags 14 % (early newslm-5m checkpoint; see the report of issue 5);
+* ``window_tail``: percentiles of the mean tail level of every run of 3
+  consecutive words in a sentence (what FLU002 tests);
+* ``document_slor``: percentiles for reference and reports;
+* ``cutoffs``: the percentile each rule flags below (FLU001: sentence mean
+  tail level below percentile 1 of clean sentences of its length; FLU002: a 3-word run
+  whose mean tail level is below percentile 0.1 of clean runs), so the expected rate
+  on clean news is known by construction: ≈ 1 % of sentences and ≈ 1 per
+  1,000 words;
+* ``model``: name, path, SHA-256 of the weights and parameter count; a
+  calibration whose hash does not match the loaded weights is used with a
+  warning (re-run ``mtqa model calibrate``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from mtqa.fluency import CALIBRATION_FILE
+from mtqa.fluency.scorer import WINDOW_WORDS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mtqa.fluency.engine import Engine
+    from mtqa.fluency.scorer import FluencyScorer
+
+SCHEMA = "mtqa-fluency-calibration/1"
+PERCENTILES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 75.0, 80.0, 90.0, 95.0,
+               99.0)
+WORD_PERCENTILES = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0,
+                    80.0, 90.0, 95.0, 99.0)
+# word frequency classes by wordfreq Zipf value (log10 frequency per billion words); unknown words are "<2"
+ZIPF_CLASSES = ((None, 2.0), (2.0, 3.0), (3.0, 4.0), (4.0, 5.0), (5.0, 6.0), (6.0, None))
+LN10 = math.log(10.0)
+# sentence-length buckets (words, inclusive); the last is open-ended
+BUCKETS = ((1, 3), (4, 6), (7, 10), (11, 15), (16, 20), (21, 30), (31, 45), (46, None))
+DEFAULT_CUTOFFS = {
+    "FLU001": {"percentile": 1.0, "min_words": 3},
+    "FLU002": {"percentile": 0.1, "width": WINDOW_WORDS},
+}
+MIN_BUCKET_SAMPLES = 200  # a bucket with fewer sentences borrows its neighbours' distribution
+
+
+def bucket_of(n_words: int) -> int:
+    for i, (lo, hi) in enumerate(BUCKETS):
+        if n_words >= lo and (hi is None or n_words <= hi):
+            return i
+    return len(BUCKETS) - 1
+
+
+def zipf_class(uni_logprob: float) -> int:
+    z = uni_logprob / LN10 + 9.0
+    for i, (lo, hi) in enumerate(ZIPF_CLASSES):
+        if (lo is None or z >= lo) and (hi is None or z < hi):
+            return i
+    return len(ZIPF_CLASSES) - 1  # pragma: no cover
+
+
+def zipf_label(i: int) -> str:
+    lo, hi = ZIPF_CLASSES[i]
+    return f"<{hi:g}" if lo is None else (f">={lo:g}" if hi is None else f"{lo:g}-{hi:g}")
+
+
+def tail_levels_from(tables: "list[tuple[list[float], list[float]]]", scores: list[float],
+                     unis: list[float]) -> list[float]:
+    """log10 of each word's percentile rank (as a fraction) among clean-news words of its
+    frequency class: 0 is typical, -2 is "as unexpected as 1 % of such words", floor -5.
+    ``tables[class]`` is (percentiles, values) with non-decreasing values."""
+    out = []
+    log10 = math.log10
+    for sc, u in zip(scores, unis):
+        ps, vs = tables[zipf_class(u)]
+        out.append(log10(max(_rank_pv(ps, vs, sc), 0.001) / 100.0))
+    return out
+
+
+def window_means(values: list[float], width: int) -> list[float]:
+    if len(values) < width:
+        return []
+    run = sum(values[:width])
+    out = [run / width]
+    for k in range(width, len(values)):
+        run += values[k] - values[k - width]
+        out.append(run / width)
+    return out
+
+
+def bucket_label(i: int) -> str:
+    lo, hi = BUCKETS[i]
+    return f"{lo}+" if hi is None else f"{lo}-{hi}"
+
+
+def _interp(grid: list[tuple[float, float]], x: float, key: int, val: int) -> float:
+    """Piecewise-linear interpolation over sorted (percentile, value) pairs."""
+    xs = [g[key] for g in grid]
+    i = bisect_left(xs, x)
+    if i <= 0:
+        return grid[0][val]
+    if i >= len(grid):
+        return grid[-1][val]
+    (x0, y0), (x1, y1) = (grid[i - 1][key], grid[i - 1][val]), (grid[i][key], grid[i][val])
+    return y0 if x1 == x0 else y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+
+
+@dataclass
+class Calibration:
+    data: dict[str, Any]
+    path: Path | None = None
+
+    # -- cut-offs ---------------------------------------------------------------
+    def cutoff(self, code: str, key: str = "percentile", default: Any = None) -> Any:
+        c = (self.data.get("cutoffs") or {}).get(code) or DEFAULT_CUTOFFS.get(code) or {}
+        return c.get(key, (DEFAULT_CUTOFFS.get(code) or {}).get(key, default))
+
+    def _pairs(self, table: dict[str, float]) -> list[tuple[float, float]]:
+        return sorted((float(p), float(v)) for p, v in table.items())
+
+    def sentence_table(self, n_words: int, kind: str = "tail") -> dict[str, float]:
+        b = self.data[f"sentence_{kind}"]["buckets"]
+        return b[bucket_label(bucket_of(n_words))]["percentiles"]
+
+    def sentence_value(self, n_words: int, percentile: float, kind: str = "tail") -> float:
+        """The sentence score (``tail`` or ``slor``) at ``percentile`` for sentences of ``n_words`` words."""
+        return _interp(self._pairs(self.sentence_table(n_words, kind)), percentile, 0, 1)
+
+    def sentence_rank(self, n_words: int, value: float, kind: str = "tail") -> float:
+        """Percentile rank (0-100) of a sentence score among clean sentences of its length."""
+        return _rank(self._pairs(self.sentence_table(n_words, kind)), value)
+
+    def window_value(self, percentile: float) -> float:
+        """The FLU002 run score (mean word tail level of 3 words) at ``percentile`` of clean news."""
+        return _interp(self._pairs(self.data["window_tail"]["percentiles"]), percentile, 0, 1)
+
+    def window_rank(self, score: float) -> float:
+        return _rank(self._pairs(self.data["window_tail"]["percentiles"]), score)
+
+    def word_tables(self) -> "list[tuple[list[float], list[float]]]":
+        if "_tables" not in self.__dict__:
+            cls = self.data["word_score"]["classes"]
+            tables = []
+            for i in range(len(ZIPF_CLASSES)):
+                pairs = self._pairs(cls[zipf_label(i)]["percentiles"])
+                tables.append(([p for p, _ in pairs], [v for _, v in pairs]))
+            self.__dict__["_tables"] = tables
+        return self.__dict__["_tables"]
+
+    def tail_levels(self, scores: list[float], unis: list[float]) -> list[float]:
+        """Per word: log10 percentile rank of its score among clean words of its frequency class."""
+        return tail_levels_from(self.word_tables(), scores, unis)
+
+    # -- identity -----------------------------------------------------------------
+    @property
+    def model_sha256(self) -> str | None:
+        return (self.data.get("model") or {}).get("sha256")
+
+
+def _rank_pv(ps: list[float], vs: list[float], value: float) -> float:
+    """Percentile rank of ``value`` in a table of percentiles ``ps`` and values ``vs``
+    (non-decreasing); half the lowest percentile below the table."""
+    if value <= vs[0]:
+        return ps[0] * (0.5 if value < vs[0] else 1.0)
+    if value >= vs[-1]:
+        return ps[-1]
+    i = bisect_right(vs, value)
+    p0, v0, p1, v1 = ps[i - 1], vs[i - 1], ps[i], vs[i]
+    return p0 if v1 == v0 else p0 + (p1 - p0) * (value - v0) / (v1 - v0)
+
+
+def _rank(pairs: list[tuple[float, float]], value: float) -> float:
+    """Inverse of the percentile table (values are non-decreasing in percentile)."""
+    if value <= pairs[0][1]:
+        return pairs[0][0] * (0.5 if value < pairs[0][1] else 1.0)
+    if value >= pairs[-1][1]:
+        return pairs[-1][0]
+    for (p0, v0), (p1, v1) in zip(pairs, pairs[1:]):
+        if v0 <= value <= v1:
+            return p0 if v1 == v0 else p0 + (p1 - p0) * (value - v0) / (v1 - v0)
+    return 50.0  # pragma: no cover
+
+
+# ---------------------------------------------------------------------------------
+# where calibrations live
+# ---------------------------------------------------------------------------------
+
+def calibration_path(engine: "Engine") -> Path:
+    """``<model dir>/calibration.json``, or a per-user cache file for hub models."""
+    if engine.path is not None:
+        return engine.path / CALIBRATION_FILE
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mtqa" / "calibration"
+    safe = "".join(c if c.isalnum() or c in "-_." else "--" for c in engine.model_ref)
+    return base / f"{safe}.json"
+
+
+def load(path: Path) -> Calibration:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if data.get("schema") != SCHEMA:
+        raise ValueError(f"{path}: not a {SCHEMA} file")
+    return Calibration(data, Path(path))
+
+
+def load_for_engine(engine: "Engine") -> tuple[Calibration | None, str | None]:
+    """(calibration, problem): problem explains a missing or stale calibration."""
+    path = calibration_path(engine)
+    hint = f"run 'mtqa model calibrate --model {engine.path or engine.model_ref}'"
+    if not path.is_file():
+        return None, f"no fluency calibration for model {engine.name} ({path} missing): FLU rules are off; {hint}"
+    try:
+        cal = load(path)
+    except (OSError, ValueError) as e:
+        return None, f"unreadable fluency calibration {path}: {e}; {hint}"
+    sha = engine.sha256
+    if sha and cal.model_sha256 and sha != cal.model_sha256:
+        return cal, (f"{path} was computed for other weights of {engine.name} (sha256 {cal.model_sha256[:12]}…, "
+                     f"loaded {sha[:12]}…): thresholds may be off; {hint}")
+    return cal, None
+
+
+# ---------------------------------------------------------------------------------
+# computing one
+# ---------------------------------------------------------------------------------
+
+def percentiles(values: list[float], grid: tuple[float, ...] = PERCENTILES) -> dict[str, float]:
+    import numpy as np
+
+    if not values:
+        return {}
+    arr = np.asarray(values, dtype=np.float64)
+    qs = np.percentile(arr, grid)
+    return {f"{p:g}": round(float(q), 5) for p, q in zip(grid, qs)}
+
+
+@dataclass
+class Collected:
+    """What calibration needs from every scored sentence: word scores and unigram log-probs."""
+
+    sentences: list[tuple[list[float], list[float], bool]]  # (scores, unigram, shouting)
+    doc_sizes: list[int]                                    # sentences per document
+    tokens: int = 0
+    seconds: float = 0.0
+
+    @property
+    def words(self) -> int:
+        return sum(len(sc) for sc, _, _ in self.sentences)
+
+
+def collect(scorer: "FluencyScorer", documents: Iterable[Any], *, batch_docs: int = 64,
+            max_words: int | None = None, progress=None) -> Collected:
+    """Score ``documents`` (mtqa Documents, segmented here) until ``max_words`` words."""
+    from mtqa.segment import segment
+
+    out = Collected([], [])
+    n_words = 0
+    t0 = time.perf_counter()
+    batch: list[Any] = []
+
+    def flush() -> None:
+        nonlocal n_words
+        for d in batch:
+            if not d.segmented:
+                segment(d)
+        for sents in scorer.score_documents(batch):
+            out.doc_sizes.append(len(sents))
+            for s in sents:
+                out.sentences.append((s.scores, s.uni, s.shouting))
+                out.tokens += s.tokens
+                n_words += s.n_words
+        if progress is not None:
+            progress(len(out.doc_sizes), n_words)
+        batch.clear()
+
+    for doc in documents:
+        batch.append(doc)
+        if len(batch) >= batch_docs:
+            flush()
+            if max_words and n_words >= max_words:
+                break
+    if batch:
+        flush()
+    out.seconds = time.perf_counter() - t0
+    return out
+
+
+def build(col: Collected, engine: "Engine | None" = None, source: str = "",
+          cutoffs: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The calibration mapping (``calibration.json``) from collected scores."""
+    per_bucket: list[list[float]] = [[] for _ in BUCKETS]
+    words: list[float] = []
+    per_class: list[list[float]] = [[] for _ in ZIPF_CLASSES]
+    for sc, un, shouting in col.sentences:
+        words.extend(sc)
+        for v, u in zip(sc, un):
+            per_class[zipf_class(u)].append(v)
+        if not shouting and sc:
+            per_bucket[bucket_of(len(sc))].append(sum(sc) / len(sc))
+    doc_slor: list[float] = []
+    k = 0
+    for n in col.doc_sizes:
+        part = col.sentences[k:k + n]
+        k += n
+        nw = sum(len(sc) for sc, _, _ in part)
+        if nw:
+            doc_slor.append(sum(sum(sc) for sc, _, _ in part) / nw)
+    classes = {}
+    tables = []
+    for i, vals in enumerate(per_class):
+        use = list(vals)
+        for j in (i - 1, i + 1, i - 2, i + 2):
+            if len(use) < MIN_BUCKET_SAMPLES and 0 <= j < len(per_class):
+                use += per_class[j]
+        pc = percentiles(use, WORD_PERCENTILES)
+        classes[zipf_label(i)] = {"n": len(vals), "percentiles": pc}
+        pairs = sorted((float(p), float(v)) for p, v in pc.items())
+        tables.append(([p for p, _ in pairs], [v for _, v in pairs]))
+    windows: list[float] = []
+    tail_bucket: list[list[float]] = [[] for _ in BUCKETS]
+    for sc, un, shouting in col.sentences:
+        if not shouting and sc:
+            t = tail_levels_from(tables, sc, un)
+            windows.extend(window_means(t, WINDOW_WORDS))
+            tail_bucket[bucket_of(len(t))].append(sum(t) / len(t))
+    return {
+        "schema": SCHEMA,
+        "model": (engine.describe() | {"device": None, "dtype": None}) if engine is not None else None,
+        "created": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "data": {"source": source, "documents": len(col.doc_sizes), "sentences": len(col.sentences),
+                 "words": len(words), "tokens": col.tokens, "seconds": round(col.seconds, 1),
+                 "tokens_per_second": round(col.tokens / col.seconds, 1) if col.seconds else None},
+        "units": "natural log; word score = log p_LM(word | BOS, previous words) - log p_unigram(word) "
+                 "(wordfreq, unknown words 1e-8); sentence SLOR = mean word score; tail level = log10 of a "
+                 "word score's percentile rank (fraction) among clean words of its frequency class",
+        "cutoffs": cutoffs or DEFAULT_CUTOFFS,
+        "sentence_tail": {"buckets": _buckets(tail_bucket)},
+        "sentence_slor": {"buckets": _buckets(per_bucket)},
+        "window_tail": {"width": WINDOW_WORDS, "n": len(windows), "percentiles": percentiles(windows)},
+        "word_score": {"n": len(words), "percentiles": percentiles(words), "classes": classes,
+                       "classes_by": "wordfreq Zipf value of the word (unknown words: <2)"},
+        "document_slor": {"n": len(doc_slor), "percentiles": percentiles(doc_slor)},
+    }
+
+
+def _buckets(per_bucket: list[list[float]]) -> dict[str, Any]:
+    buckets: dict[str, Any] = {}
+    for i, vals in enumerate(per_bucket):
+        use = list(vals)
+        for j in (i - 1, i + 1, i - 2, i + 2):  # a thin bucket borrows its neighbours' sentences
+            if len(use) < MIN_BUCKET_SAMPLES and 0 <= j < len(BUCKETS):
+                use += per_bucket[j]
+        buckets[bucket_label(i)] = {"n": len(vals), "mean": round(sum(vals) / len(vals), 5) if vals else None,
+                                    "percentiles": percentiles(use)}
+    return buckets
+
+
+def compute(scorer: "FluencyScorer", documents: Iterable[Any], *, batch_docs: int = 64, source: str = "",
+            max_words: int | None = None, progress=None) -> dict[str, Any]:
+    """Score ``documents`` (mtqa Documents) and return the calibration mapping."""
+    col = collect(scorer, documents, batch_docs=batch_docs, max_words=max_words, progress=progress)
+    return build(col, scorer.engine, source)
+
+
+def write(path: Path, data: dict[str, Any]) -> Path:
+    from mtqa.atomic import atomic_writer
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_writer(str(path), newline=None) as fh:
+        fh.write(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    return path
+
+
+def finite(x: float) -> bool:
+    return isinstance(x, (int, float)) and math.isfinite(x)

@@ -1,0 +1,458 @@
+"""The batched LM engine: token ids in, per-token log-probabilities out.
+
+Conventions
+-----------
+* **BOS**: every sequence is scored as ``<bos> t1 t2 … tn`` where ``<bos>`` is
+  the tokenizer's BOS token (``<|endoftext|>`` for the shipped model and for
+  GPT-2; the EOS token when a tokenizer has no BOS).  So *every* token,
+  the first word's included, gets ``log p(t_i | <bos>, t_<i)``; no token is
+  left unscored and none is scored without context.  This is exactly how the
+  shipped model was trained: its corpus is ``<|endoftext|> sentence
+  <|endoftext|> sentence …`` and every training window starts at a BOS.  No
+  EOS is appended (a sentence's score does not depend on whether it ended).
+* **Windows**: a sequence longer than the model's context (``n_positions`` -
+  1 tokens after BOS, at most :data:`MAX_WINDOW`) is cut into overlapping
+  windows: the first scores tokens ``[0, W)``; each next one scores the next
+  ``W - C`` tokens given BOS plus the ``C = W // 2`` tokens before them.
+  Windows are a function of the sequence alone, never of the batch.
+* **Batching**: rows (windows) are sorted by length and packed into batches
+  of at most ``token_budget`` padded tokens (dynamic padding: each batch is
+  padded to its own longest row).  Padding is on the right with an attention
+  mask and explicit ``position_ids`` ``0..T-1``, so real tokens never attend
+  to padding and their positions never depend on the batch: batched and
+  one-at-a-time scores agree to float rounding (tested to 1e-4; typically
+  1e-6 in fp32).
+* **Head only where needed**: the LM head (the biggest matrix of a small
+  model) is applied to the hidden states of real, non-final positions only,
+  and ``log p`` is taken from a fp32 log-softmax over chunks of
+  those rows, so padding costs no head work and no (batch × length × vocab)
+  tensor is ever materialised.  This split path is verified against the model's own
+  logits when the model loads (models with logit soft-capping or other
+  post-processing fall back to the full forward).
+* **Devices**: ``auto`` picks CUDA when available, else CPU.  CUDA runs bf16
+  (fp16 where bf16 is unsupported), log-probabilities in fp32.  On CPU the
+  model runs fp32 with ``torch.set_num_threads(physical cores)`` unless
+  ``OMP_NUM_THREADS`` is set.  ``quantize="int8"`` (dynamic int8 linear
+  layers, CPU only) exists but is off and not exposed: on the shipped model it
+  is ~1.6x faster, but dynamic quantisation scales activations per batch
+  tensor, so a sentence's scores depend on its batch-mates (up to 0.1 nats
+  per token batched vs alone) and sentence SLOR moves by up to 0.08 — not
+  equal quality (``benchmarks/bench_fluency.py --int8``).  bf16 on the CPU
+  is no faster than fp32 here.
+
+Models load with ``AutoModelForCausalLM.from_pretrained(path,
+use_safetensors=True)`` and never with ``trust_remote_code``; one engine per
+(model, device, quantisation) is cached per process (:func:`get_engine`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from mtqa.fluency import FluencyError
+
+MAX_WINDOW = 512           # cap on the window of models with long contexts
+CPU_TOKEN_BUDGET = 1024    # padded tokens per batch on CPU (cache-sized: measured faster than 4096)
+GPU_TOKEN_BUDGET = 65536   # ... and on a GPU
+MIN_ROWS = 8              # a batch of at least this many rows ...
+MAX_PADDING = 0.25        # ... is closed before a row that would be padded by more than this
+HEAD_CHUNK_ELEMENTS = 1 << 23  # rows × vocab per head chunk (32 MB of fp32 logits; bigger GEMMs are faster)
+
+_ENGINES: dict[tuple, "Engine"] = {}
+_LOCK = threading.Lock()
+_THREADS_CONFIGURED = False
+
+
+def physical_cores() -> int:
+    """Physical cores this process may run on (hyper-threads counted once)."""
+    try:
+        cpus = sorted(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cpus = list(range(os.cpu_count() or 1))
+    cores = set()
+    for c in cpus:
+        base = f"/sys/devices/system/cpu/cpu{c}/topology/"
+        try:
+            with open(base + "core_id") as f1, open(base + "physical_package_id") as f2:
+                cores.add((f2.read().strip(), f1.read().strip()))
+        except OSError:
+            cores.add(("cpu", str(c)))
+    return max(1, len(cores))
+
+
+def configure_threads() -> int:
+    """Set torch's intra-op threads to the physical cores, once per process,
+    unless the user chose (``OMP_NUM_THREADS`` / ``MKL_NUM_THREADS``)."""
+    global _THREADS_CONFIGURED
+    import torch
+
+    if not _THREADS_CONFIGURED:
+        _THREADS_CONFIGURED = True
+        if not (os.environ.get("OMP_NUM_THREADS") or os.environ.get("MKL_NUM_THREADS")):
+            torch.set_num_threads(physical_cores())
+    return torch.get_num_threads()
+
+
+def pick_device(device: str | None) -> str:
+    import torch
+
+    d = (device or "auto").strip().lower()
+    if d == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if d == "cpu":
+        return "cpu"
+    if d == "cuda" or d.startswith("cuda:"):
+        if not torch.cuda.is_available():
+            raise FluencyError(f"--device {d}: no CUDA device is available to torch {torch.__version__} "
+                               f"(CUDA_VISIBLE_DEVICES={os.environ.get('CUDA_VISIBLE_DEVICES', 'unset')!s}); "
+                               "use --device cpu or auto")
+        return d
+    raise FluencyError(f"unknown device {device!r} (use auto, cpu or cuda)")
+
+
+def get_engine(model: str, device: str | None = "auto", quantize: str | None = None) -> "Engine":
+    """The process-wide engine for ``model`` on ``device`` (loaded on first use)."""
+    dev = pick_device(device)
+    local = Path(str(model)).expanduser()
+    ref = str(local.resolve()) if local.is_dir() else str(model)
+    key = (ref, dev, quantize or "")
+    with _LOCK:
+        eng = _ENGINES.get(key)
+        if eng is None:
+            eng = Engine(ref, device=dev, quantize=quantize)
+            _ENGINES[key] = eng
+    return eng
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class Engine:
+    """A causal LM, its fast tokenizer, and the batched scoring loop."""
+
+    def __init__(self, model: str, device: str = "cpu", quantize: str | None = None,
+                 token_budget: int | None = None):
+        import torch
+
+        self.torch = torch
+        self.model_ref = str(model)
+        local = Path(model).expanduser()
+        self.path: Path | None = local.resolve() if local.is_dir() else None
+        self.device = device
+        self.quantize = quantize
+        if quantize not in (None, "", "int8"):
+            raise FluencyError(f"unknown quantisation {quantize!r} (only 'int8')")
+        if quantize and device != "cpu":
+            raise FluencyError("int8 quantisation is for the CPU only")
+        if device == "cpu":
+            self.threads = configure_threads()
+            dtype = torch.float32
+        else:
+            self.threads = None
+            dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        self.dtype = dtype
+        self.tokenizer, self.model = _load(str(self.path or model), dtype)
+        tok = self.tokenizer
+        if not getattr(tok, "is_fast", False):
+            raise FluencyError(f"{model}: the fluency scorer needs a fast tokenizer (character offsets)")
+        self._backend = getattr(tok, "backend_tokenizer", None)
+        if self._backend is not None:
+            if self._backend.truncation is not None:
+                self._backend.no_truncation()
+            if self._backend.padding is not None:
+                self._backend.no_padding()
+        bos = tok.bos_token_id if tok.bos_token_id is not None else tok.eos_token_id
+        if bos is None:
+            bos = getattr(self.model.config, "bos_token_id", None)
+        if bos is None:
+            raise FluencyError(f"{model}: the tokenizer has neither a BOS nor an EOS token to start sentences with")
+        self.bos_id = int(bos)
+        self.pad_id = int(tok.pad_token_id if tok.pad_token_id is not None else self.bos_id)
+        cfg = self.model.config
+        n_pos = getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", None) or 1024
+        self.window = int(min(n_pos, MAX_WINDOW))  # rows are at most this long, BOS included
+        _fuse_activations(self.model)
+        if quantize == "int8":
+            self.model = _quantize_int8(self.model)
+        if device != "cpu":
+            self.model.to(device)
+        self.model.eval()
+        self.token_budget = token_budget or (CPU_TOKEN_BUDGET if device == "cpu" else GPU_TOKEN_BUDGET)
+        self.token_budget = max(self.token_budget, self.window)
+        head = self.model.get_output_embeddings()
+        self.vocab = int(getattr(head, "out_features", 0) or getattr(cfg, "vocab_size", 0) or 50_000)
+        self.split_head = self._check_split_head()
+        self.name = self.path.name if self.path else self.model_ref
+        self._sha: str | None = None
+        self.params = sum(p.numel() for p in self.model.parameters())
+
+    # -- identity ----------------------------------------------------------
+    @property
+    def sha256(self) -> str | None:
+        """SHA-256 of the weights file (local models; hub models: the cached file if any)."""
+        if self._sha is None:
+            f = self.weights_file()
+            self._sha = file_sha256(f) if f else ""
+        return self._sha or None
+
+    def weights_file(self) -> Path | None:
+        if self.path is not None:
+            for name in ("model.safetensors",):
+                if (self.path / name).is_file():
+                    return self.path / name
+            shards = sorted(self.path.glob("model-*.safetensors"))
+            return shards[0] if shards else None
+        try:
+            from huggingface_hub import try_to_load_from_cache
+
+            p = try_to_load_from_cache(self.model_ref, "model.safetensors")
+            return Path(p) if isinstance(p, str) else None
+        except Exception:  # pragma: no cover - hub layout differences
+            return None
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "path": str(self.path) if self.path else self.model_ref,
+                "sha256": self.sha256, "params": self.params, "device": self.device,
+                "dtype": str(self.dtype).replace("torch.", ""), "quantize": self.quantize or None}
+
+    # -- tokenisation -------------------------------------------------------
+    def encode(self, texts: Sequence[str]) -> tuple[list[list[int]], list[list[tuple[int, int]]]]:
+        """Token ids and character offsets (into each text) of every text, no special tokens."""
+        if not texts:
+            return [], []
+        if self._backend is not None:  # the Rust tokenizer itself: same ids/offsets, no Python conversion
+            encs = self._backend.encode_batch(list(texts), add_special_tokens=False)
+            return [e.ids for e in encs], [e.offsets for e in encs]
+        enc = self.tokenizer(list(texts), add_special_tokens=False, return_offsets_mapping=True,
+                             return_attention_mask=False, verbose=False)
+        return enc["input_ids"], enc["offset_mapping"]
+
+    # -- scoring --------------------------------------------------------------
+    def rows_for(self, seq: Sequence[int]) -> list[tuple[list[int], int, int]]:
+        """Windows of one sequence: (row incl. BOS, first scored token, end) triples.
+
+        A row ``[BOS] + seq[a - c : b]`` scores ``seq[a:b]`` (its last ``b - a``
+        predictions), ``c`` tokens of context before ``a``.
+        """
+        n = len(seq)
+        body = self.window - 1
+        if n <= body:
+            return [([self.bos_id, *seq], 0, n)]
+        ctx = body // 2
+        stride = body - ctx
+        out = [([self.bos_id, *seq[:body]], 0, body)]
+        a = body
+        while a < n:
+            b = min(n, a + stride)
+            out.append(([self.bos_id, *seq[a - ctx:b]], a, b))
+            a = b
+        return out
+
+    def plan(self, seqs: Sequence[Sequence[int]], batched: bool = True, token_budget: int | None = None
+             ) -> tuple[list[list[int]], list[tuple[int, int, int]], list[list[int]]]:
+        """Rows (windows with BOS), where each row's scores go, and the batches (row indexes).
+
+        Rows are sorted by length (longest first) and packed while the padded
+        size stays within ``token_budget``; a batch of :data:`MIN_ROWS` or more
+        rows is also closed before a row that it would pad by more than
+        :data:`MAX_PADDING`.  ``batched=False``: one row per batch.
+        """
+        rows: list[list[int]] = []
+        where: list[tuple[int, int, int]] = []  # (sequence, scored start, scored end)
+        for i, s in enumerate(seqs):
+            for row, a, b in self.rows_for(s):
+                rows.append(row)
+                where.append((i, a, b))
+        budget = token_budget or self.token_budget
+        order = sorted(range(len(rows)), key=lambda r: len(rows[r]), reverse=True)
+        if not batched:
+            return rows, where, [[r] for r in order]
+        batches: list[list[int]] = []
+        cur: list[int] = []
+        for r in order:  # descending length: the first row of a batch is its longest
+            longest = len(rows[cur[0]]) if cur else 0
+            if cur and ((len(cur) + 1) * longest > budget
+                        or (len(cur) >= MIN_ROWS and len(rows[r]) < (1.0 - MAX_PADDING) * longest)):
+                batches.append(cur)
+                cur = []
+            cur.append(r)
+        if cur:
+            batches.append(cur)
+        return rows, where, batches
+
+    def logprobs(self, seqs: Sequence[Sequence[int]], batched: bool = True,
+                 token_budget: int | None = None, progress=None) -> list[np.ndarray]:
+        """``log p(t_i | BOS, t_<i)`` (natural log, float32) for every token of every sequence.
+
+        ``batched=False`` runs one forward per row (the reference the batched
+        path is tested against).
+        """
+        out = [np.zeros(len(s), dtype=np.float32) for s in seqs]
+        rows, where, batches = self.plan(seqs, batched, token_budget)
+        for batch in batches:
+            res = self.forward_rows([rows[r] for r in batch])
+            for r, lp in zip(batch, res):
+                i, a, b = where[r]
+                out[i][a:b] = lp[len(lp) - (b - a):]
+            if progress is not None:
+                progress(sum(len(rows[r]) - 1 for r in batch))
+        return out
+
+    def forward_rows(self, rows: Sequence[Sequence[int]]) -> list[np.ndarray]:
+        """One padded forward pass; for each row, log p of tokens 1..len-1."""
+        torch = self.torch
+        B = len(rows)
+        lens = np.fromiter((len(r) for r in rows), dtype=np.int64, count=B)
+        T = int(lens.max())
+        ids_np = np.full((B, T), self.pad_id, dtype=np.int64)
+        mask_np = np.zeros((B, T), dtype=np.int64)
+        for i, r in enumerate(rows):
+            ids_np[i, :len(r)] = r
+            mask_np[i, :len(r)] = 1
+        ids = torch.from_numpy(ids_np)
+        mask = torch.from_numpy(mask_np)
+        pos = torch.arange(T, dtype=torch.long).unsqueeze(0).expand(B, T)
+        if self.device != "cpu":
+            ids, mask, pos = ids.to(self.device), mask.to(self.device), pos.to(self.device)
+        with torch.inference_mode():
+            sel = mask[:, 1:].bool()
+            targets = ids[:, 1:][sel]
+            if self.split_head:
+                hidden = self._hidden(ids, mask, pos)
+                h = hidden[:, :-1][sel]
+                lp = self._head_logprobs(h, targets)
+            else:
+                logits = self.model(input_ids=ids, attention_mask=mask, position_ids=pos, use_cache=False).logits
+                lg = logits[:, :-1][sel].float()
+                lp = lg.gather(1, targets.unsqueeze(1)).squeeze(1) - torch.logsumexp(lg, dim=-1)
+            flat = lp.float().cpu().numpy()
+        out = []
+        k = 0
+        for n in lens:
+            out.append(flat[k:k + int(n) - 1])
+            k += int(n) - 1
+        return out
+
+    def raw_forward(self, rows: Sequence[Sequence[int]]) -> None:
+        """The plain ``model(...).logits`` forward of one padded batch (benchmark limit)."""
+        torch = self.torch
+        B = len(rows)
+        T = max(len(r) for r in rows)
+        ids = torch.full((B, T), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((B, T), dtype=torch.long)
+        for i, r in enumerate(rows):
+            ids[i, :len(r)] = torch.tensor(r)
+            mask[i, :len(r)] = 1
+        if self.device != "cpu":
+            ids, mask = ids.to(self.device), mask.to(self.device)
+        with torch.inference_mode():
+            self.model(input_ids=ids, attention_mask=mask, use_cache=False).logits
+        if self.device != "cpu":
+            torch.cuda.synchronize()
+
+    # -- internals ------------------------------------------------------------
+    def _hidden(self, ids, mask, pos):
+        out = self.model.base_model(input_ids=ids, attention_mask=mask, position_ids=pos, use_cache=False)
+        return out[0]
+
+    def _head_logprobs(self, h, targets):
+        torch = self.torch
+        head = self.model.get_output_embeddings()
+        n = h.shape[0]
+        chunk = max(64, HEAD_CHUNK_ELEMENTS // max(1, self.vocab))
+        parts = []
+        for a in range(0, n, chunk):
+            lg = head(h[a:a + chunk]).float()
+            t = targets[a:a + chunk]
+            # log_softmax + gather: on the CPU its vectorised kernel is ~3x faster than logsumexp
+            parts.append(torch.log_softmax(lg, dim=-1).gather(1, t.unsqueeze(1)).squeeze(1))
+        return torch.cat(parts) if parts else h.new_zeros(0, dtype=torch.float32)
+
+    def _check_split_head(self) -> bool:
+        """Does head(base_model(x)) reproduce the model's logits?  (Else use full forwards.)"""
+        torch = self.torch
+        try:
+            head = self.model.get_output_embeddings()
+            if head is None or self.model.base_model is self.model:
+                return False
+            ids = torch.tensor([[self.bos_id, *self.encode(["The minister said on Tuesday."])[0][0]]])
+            ids = ids.to(self.device) if self.device != "cpu" else ids
+            mask = torch.ones_like(ids)
+            with torch.inference_mode():
+                full = self.model(input_ids=ids, attention_mask=mask, use_cache=False).logits.float()
+                split = head(self.model.base_model(input_ids=ids, attention_mask=mask, use_cache=False)[0]).float()
+            tol = 1e-4 if self.dtype == torch.float32 and not self.quantize else 5e-2
+            return bool(full.shape == split.shape and torch.allclose(
+                torch.log_softmax(full, -1), torch.log_softmax(split, -1), atol=tol, rtol=0))
+        except Exception:  # pragma: no cover - exotic architectures
+            return False
+
+
+def _load(ref: str, dtype) -> tuple[Any, Any]:
+    """Tokenizer and model, safetensors only, no remote code, quietly."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    bar = hf_logging.is_progress_bar_enabled()
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    try:
+        tok = AutoTokenizer.from_pretrained(ref, trust_remote_code=False)
+        import transformers
+
+        kw: dict[str, Any] = {"dtype" if int(transformers.__version__.split(".")[0]) >= 5 else "torch_dtype": dtype}
+        model = AutoModelForCausalLM.from_pretrained(ref, use_safetensors=True, trust_remote_code=False, **kw)
+    except FluencyError:
+        raise
+    except (OSError, ValueError, EnvironmentError) as e:
+        raise FluencyError(f"cannot load the language model {ref!r}: {str(e).splitlines()[0] if str(e) else e}") from None
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bar:
+            hf_logging.enable_progress_bar()
+    return tok, model
+
+
+def _fuse_activations(model) -> None:
+    """Swap transformers' Python tanh-GELU (GPT-2's ``gelu_new``) for torch's fused
+    ``GELU(approximate="tanh")``: the same function, one kernel instead of six."""
+    import torch
+
+    try:
+        from transformers.activations import NewGELUActivation
+    except ImportError:  # pragma: no cover
+        return
+    for mod in list(model.modules()):
+        for name, child in list(mod.named_children()):
+            if type(child) is NewGELUActivation:
+                setattr(mod, name, torch.nn.GELU(approximate="tanh"))
+
+
+def _quantize_int8(model):
+    """Dynamic int8 linear layers (GPT-2's Conv1D converted to Linear first)."""
+    import torch
+
+    try:
+        from transformers.pytorch_utils import Conv1D
+    except ImportError:  # pragma: no cover
+        Conv1D = ()  # type: ignore[assignment]
+    for mod in list(model.modules()):
+        for name, child in list(mod.named_children()):
+            if Conv1D and isinstance(child, Conv1D):
+                lin = torch.nn.Linear(child.weight.shape[0], child.weight.shape[1])
+                lin.weight.data = child.weight.data.t().contiguous()
+                lin.bias.data = child.bias.data.clone()
+                setattr(mod, name, lin)
+    return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)

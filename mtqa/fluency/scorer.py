@@ -1,0 +1,218 @@
+"""Sentence, word and document scores from the engine's token log-probabilities.
+
+See :mod:`mtqa.fluency` for the conventions (BOS, nats, SLOR, word units).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+
+from mtqa.fluency.text import normalize_with_map, word_units
+from mtqa.fluency.unigram import unigram_logprob
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mtqa.config import Config
+    from mtqa.document import Document
+    from mtqa.fluency.calibration import Calibration
+    from mtqa.fluency.engine import Engine
+
+WINDOW_WORDS = 3  # FLU002 looks at runs of this many consecutive words
+
+
+@dataclass
+class SentenceScore:
+    """One scored sentence; offsets are into the text the sentence came from."""
+
+    start: int
+    end: int
+    words: list[tuple[int, int]]      # word spans (original offsets)
+    lm: list[float]                   # log p_LM of each word given BOS and the words before (nats)
+    uni: list[float]                  # log p_unigram of each word (nats)
+    ntok: list[int]                   # model tokens per word
+    texts: list[str] = field(default_factory=list)  # the (normalised) words
+
+    @property
+    def n_words(self) -> int:
+        return len(self.words)
+
+    @property
+    def shouting(self) -> bool:
+        """Mostly ALL-CAPS words (a caps headline, a name-and-title line): the LM
+        has seen little of it and wordfreq case-folds, so its scores mean little."""
+        cased = [w for w in self.texts if sum(c.isalpha() for c in w) >= 2]
+        if len(cased) < 2:
+            return False
+        return sum(w.isupper() for w in cased) * 2 >= len(cased)
+
+    @property
+    def tokens(self) -> int:
+        return sum(self.ntok)
+
+    @property
+    def scores(self) -> list[float]:
+        """Per-word score: log p_LM − log p_unigram (low = surprising for such a common word)."""
+        sc = self.__dict__.get("_scores")
+        if sc is None:
+            sc = self.__dict__["_scores"] = [a - b for a, b in zip(self.lm, self.uni)]
+        return sc
+
+    @property
+    def slor(self) -> float:
+        return sum(self.scores) / len(self.words) if self.words else float("nan")
+
+    @property
+    def logprob(self) -> float:
+        """Raw mean log-prob per model token."""
+        t = self.tokens
+        return sum(self.lm) / t if t else float("nan")
+
+    def window_scores(self, width: int = WINDOW_WORDS) -> list[float]:
+        """Mean word score of every run of ``width`` consecutive words (none if shorter)."""
+        s = self.scores
+        if len(s) < width:
+            return []
+        run = sum(s[:width])
+        out = [run / width]
+        for k in range(width, len(s)):
+            run += s[k] - s[k - width]
+            out.append(run / width)
+        return out
+
+    def to_dict(self, calibration: "Calibration | None" = None) -> dict[str, Any]:
+        d: dict[str, Any] = {"start": self.start, "end": self.end, "slor": _r(self.slor)}
+        if calibration is not None:
+            d["fluency"] = _r(self.tail(calibration))
+        d.update(logprob=_r(self.logprob), words=self.n_words, tokens=self.tokens)
+        return d
+
+    def tails(self, calibration: "Calibration") -> list[float]:
+        """Per word: log10 percentile rank of its score among clean words of its frequency (cached)."""
+        cache = self.__dict__.setdefault("_tails", {})
+        key = id(calibration)
+        if key not in cache:
+            cache.clear()
+            cache[key] = calibration.tail_levels(self.scores, self.uni)
+        return cache[key]
+
+    def tail(self, calibration: "Calibration") -> float:
+        """The sentence's fluency: mean word tail level (0 typical; lower is less fluent)."""
+        t = self.tails(calibration)
+        return sum(t) / len(t) if t else float("nan")
+
+
+def _r(x: float) -> float | None:
+    return round(float(x), 4) if math.isfinite(x) else None
+
+
+def summarize(sentences: Sequence[SentenceScore], model: str | None = None,
+              calibration: "Calibration | None" = None) -> dict[str, Any] | None:
+    """The document/segment score: word-weighted SLOR (and calibrated fluency),
+    per-token mean log-prob, counts, and the same per sentence."""
+    words = sum(s.n_words for s in sentences)
+    if not words:
+        return None
+    tokens = sum(s.tokens for s in sentences)
+    slor = sum(sum(s.scores) for s in sentences) / words
+    lp = sum(sum(s.lm) for s in sentences) / tokens if tokens else float("nan")
+    out: dict[str, Any] = {"slor": _r(slor), "logprob": _r(lp), "tokens": tokens, "words": words}
+    if calibration is not None:
+        out["fluency"] = _r(sum(sum(s.tails(calibration)) for s in sentences) / words)
+    if model:
+        out["model"] = model
+    out["sentences"] = [s.to_dict(calibration) for s in sentences]
+    return out
+
+
+class FluencyScorer:
+    """Scores sentences with an :class:`~mtqa.fluency.engine.Engine` and holds the calibration."""
+
+    def __init__(self, engine: "Engine", calibration: "Calibration | None" = None,
+                 calibration_problem: str | None = None):
+        self.engine = engine
+        self.calibration = calibration
+        self.calibration_problem = calibration_problem
+        self.warned = False
+
+    @classmethod
+    def from_config(cls, config: "Config") -> "FluencyScorer":
+        from mtqa.fluency import resolve_model
+        from mtqa.fluency.calibration import load_for_engine
+        from mtqa.fluency.engine import get_engine
+
+        engine = get_engine(resolve_model(config.model), config.device)
+        cal, problem = load_for_engine(engine)
+        return cls(engine, cal, problem)
+
+    @property
+    def model_name(self) -> str:
+        return self.engine.name
+
+    # -- scoring --------------------------------------------------------------
+    def score_texts(self, texts: Sequence[str], offsets: Sequence[int] | None = None, batched: bool = True,
+                    progress: Callable[[int], None] | None = None) -> list[SentenceScore | None]:
+        """Score each text as one sentence; ``None`` for a text with no word.
+
+        ``offsets[i]`` is added to every span of text ``i`` (a sentence's start
+        in its document).
+        """
+        mapped = [normalize_with_map(t) for t in texts]
+        unit_info = [word_units(m.text) for m in mapped]
+        live = [i for i, (u, _) in enumerate(unit_info) if u]
+        ids, offs = self.engine.encode([mapped[i].text for i in live])
+        lps = self.engine.logprobs(ids, batched=batched, progress=progress)
+        out: list[SentenceScore | None] = [None] * len(texts)
+        for k, i in enumerate(live):
+            m = mapped[i]
+            units, owner = unit_info[i]
+            base = offsets[i] if offsets is not None else 0
+            nu = len(units)
+            lm = [0.0] * nu
+            ntok = [0] * nu
+            last = len(owner) - 1
+            for (s, _e), lp in zip(offs[k], lps[k].tolist()):
+                u = owner[min(s, last)]
+                lm[u] += lp
+                ntok[u] += 1
+            words = []
+            texts_ = []
+            uni = []
+            for a, b in units:
+                s0, e0 = m.span(a, b)
+                words.append((base + s0, base + e0))
+                w = m.text[a:b]
+                texts_.append(w)
+                uni.append(unigram_logprob(w))
+            start, end = base, base + len(texts[i])
+            out[i] = SentenceScore(start, end, words, lm, uni, ntok, texts_)
+        return out
+
+    def score_documents(self, docs: Sequence["Document"], batched: bool = True,
+                        progress: Callable[[int], None] | None = None) -> list[list[SentenceScore]]:
+        """Scores of every sentence (with at least one word) of every document, in one batch."""
+        texts: list[str] = []
+        offsets: list[int] = []
+        owners: list[int] = []
+        for d, doc in enumerate(docs):
+            for s in doc.sentences:
+                texts.append(doc.text[s.start:s.end])
+                offsets.append(s.start)
+                owners.append(d)
+        scored = self.score_texts(texts, offsets, batched=batched, progress=progress)
+        out: list[list[SentenceScore]] = [[] for _ in docs]
+        for d, sc in zip(owners, scored):
+            if sc is not None:
+                out[d].append(sc)
+        return out
+
+    def iter_scores(self, texts: Iterable[str], chunk: int = 2048) -> Iterable[SentenceScore | None]:
+        """Stream :meth:`score_texts` over an iterable, ``chunk`` texts at a time."""
+        buf: list[str] = []
+        for t in texts:
+            buf.append(t)
+            if len(buf) >= chunk:
+                yield from self.score_texts(buf)
+                buf = []
+        if buf:
+            yield from self.score_texts(buf)

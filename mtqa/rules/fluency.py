@@ -1,0 +1,278 @@
+"""Fluency rules: sentences and word runs the news LM finds far less fluent than clean news.
+
+Both rules share one batched scoring pass per batch of documents (the
+``fluency`` resource, :mod:`mtqa.fluency`); the scores are attached to each
+report as ``report.extra["fluency"]``.
+
+"fluency" in messages is the mean *tail level* of the words: for each word,
+log10 of the percentile rank (as a fraction) of its score — LM log-prob in
+context minus unigram log-prob — among clean-news words of its frequency
+class.  0 is a typical word, -1 a word as unexpected as the 10 % least
+expected words of its frequency, -2 the 1 %; clean sentences average about
+-0.4.  Thresholds come from the model's
+``calibration.json`` (``mtqa model calibrate``): percentile cut-offs of the
+same scores on held-out clean news.  Without a calibration the scores are
+still reported but no FLU finding is made (a warning says so, once).
+
+Findings of these rules inside a name or phrase finding (NAM/PHR rules
+declare ``supersedes = ("CAS", "FLU")``) are dropped by the checker; a FLU
+finding that only partly overlaps one can be re-judged without the explained
+words through :meth:`FluencyFinding.without` (see that method).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable
+
+import mtqa.fluency  # noqa: F401  (light: registers the "fluency" resource, imports no torch)
+from mtqa.finding import Finding, Severity
+from mtqa.rules.base import Rule, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mtqa.context import CheckContext
+    from mtqa.document import Document
+    from mtqa.fluency.calibration import Calibration
+    from mtqa.fluency.scorer import SentenceScore
+
+_WARNED: set[str] = set()
+
+
+def _warn_once(msg: str) -> None:
+    if msg not in _WARNED:
+        _WARNED.add(msg)
+        sys.stderr.write(f"mtqa: warning: {msg}\n")
+        sys.stderr.flush()
+
+
+@dataclass
+class FluencyFinding(Finding):
+    """A Finding that can be re-judged without the words another finding explains."""
+
+    recheck: Any = field(default=None, repr=False, compare=False)
+
+    def without(self, spans: list[tuple[int, int]]) -> list[Finding]:
+        """This finding re-judged with the words overlapping ``spans`` left out.
+
+        The checker calls it for a FLU finding that partly overlaps a finding
+        that supersedes FLU (a garbled name or phrase): the explained words'
+        scores no longer count, and what remains is flagged only if it is
+        still below the cut-off (FLU001: the sentence fluency over the
+        remaining words; FLU002: the 3-word runs of the remaining words, never
+        bridging a left-out word).
+        Returns the surviving findings (none, this one updated, or narrower ones).
+        """
+        if self.recheck is None:
+            return [self]
+        return self.recheck(self, spans)
+
+
+def _scores(docs: "list[Document]", ctx: "CheckContext") -> "list[list[SentenceScore]]":
+    """Sentence scores of every document (one batched pass; cached on the documents)."""
+    from mtqa.fluency.scorer import summarize
+
+    scorer = ctx.get("fluency")
+    todo = [d for d in docs if "_fluency" not in d.__dict__]
+    if todo:
+        for d, s in zip(todo, scorer.score_documents(todo)):
+            d.__dict__["_fluency"] = s
+    try:
+        reports = ctx.get("reports")
+    except KeyError:
+        reports = []
+    by_id = {id(d) for d in docs}
+    for rep in reports or ():
+        if id(rep.document) in by_id and "fluency" not in rep.extra and "_fluency" in rep.document.__dict__:
+            rep.extra["fluency"] = summarize(rep.document.__dict__["_fluency"], scorer.model_name,
+                                             scorer.calibration)
+    return [d.__dict__["_fluency"] for d in docs]
+
+
+def _calibration(ctx: "CheckContext") -> "Calibration | None":
+    scorer = ctx.get("fluency")
+    if scorer.calibration_problem:
+        _warn_once(scorer.calibration_problem)
+    return scorer.calibration
+
+
+def _covered(words: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[bool]:
+    return [any(s < we and ws < e for s, e in spans) for ws, we in words]
+
+
+class _FluencyRule(Rule):
+    family = "fluency"
+    needs = frozenset({"fluency"})
+
+    def check(self, doc: "Document", ctx: "CheckContext") -> Iterable[Finding]:
+        return self.check_batch([doc], ctx)[0]
+
+    def check_batch(self, docs: "list[Document]", ctx: "CheckContext") -> list[list[Finding]]:
+        scored = _scores(docs, ctx)
+        cal = _calibration(ctx)
+        if cal is None:
+            return [[] for _ in docs]
+        return [[f for s in sents if not s.shouting for f in self.judge(doc, s, cal, None)]
+                for doc, sents in zip(docs, scored)]
+
+    def judge(self, doc: "Document", s: "SentenceScore", cal: "Calibration",
+              keep: list[bool] | None) -> list[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _make(self, doc: "Document", start: int, end: int, message: str, confidence: float,
+              data: dict[str, Any], s: "SentenceScore", cal: "Calibration") -> "FluencyFinding":
+        def recheck(finding: FluencyFinding, spans: list[tuple[int, int]]) -> list[Finding]:
+            covered = _covered(s.words, spans)
+            keep = [not c for c in covered]
+            if not any(covered):
+                return [finding]
+            sev = finding.severity
+            # re-judged findings stay within the original one (its neighbours are judged on their own)
+            out = [f for f in self.judge(doc, s, cal, keep) if f.start < finding.end and finding.start < f.end]
+            for f in out:
+                f.severity = sev
+            return out
+
+        return FluencyFinding(code=self.code, rule=self.name, family=self.family, severity=self.effective_severity,
+                              start=start, end=end, text=doc.text[start:end], message=message, suggestion=None,
+                              confidence=max(0.0, min(1.0, confidence)), data=data, recheck=recheck)
+
+
+@register
+class DisfluentSentence(_FluencyRule):
+    """A sentence the news language model finds far less fluent than clean news.
+
+    Every word gets a score, its LM log-probability in context minus its
+    unigram log-probability (wordfreq) — the terms of SLOR, so rare but
+    correct words are not punished — and the score is ranked among clean-news
+    words of the same frequency class (calibration): the word's *tail level*
+    is log10 of that percentile rank.  A sentence whose mean tail level is
+    below the calibrated cut-off — by default percentile 1 of clean held-out
+    news sentences of the same length (``calibration.json`` next to the
+    model; ``mtqa model calibrate``) — is flagged.  Normalising per frequency
+    class keeps name lists and rare words (the clean-news tail of plain SLOR)
+    from drowning out what matters: scrambled word order, stray or repeated
+    function words, broken syntax.  The message gives
+    the score, the cut-off and its percentile, and the sentence's SLOR;
+    confidence grows as the score falls further below the cut-off.
+    Sentences of fewer than 3 words and mostly ALL-CAPS sentences are not
+    judged.
+    """
+
+    code = "FLU001"
+    name = "disfluent-sentence"
+    severity = Severity.WARNING
+    summary = "sentence far less fluent than calibrated clean news (news LM, per-word calibrated)"
+    flag_examples = (
+        "Jobs agreement the that thousands said trade Tuesday of on would create new president the.",
+    )
+    pass_examples = (
+        "The president said on Tuesday that the new trade agreement would create thousands of jobs.",
+    )
+
+    def judge(self, doc, s, cal, keep):
+        idx = [i for i in range(s.n_words) if keep is None or keep[i]]
+        n = len(idx)
+        if n < int(cal.cutoff(self.code, "min_words", 3)):
+            return []
+        sc = s.scores
+        all_tails = s.tails(cal)
+        tail = sum(all_tails[i] for i in idx) / n
+        pct = float(cal.cutoff(self.code))
+        cut = cal.sentence_value(n, pct)
+        if not tail < cut:
+            return []
+        from mtqa.fluency.calibration import bucket_label, bucket_of
+
+        rank = cal.sentence_rank(n, tail)
+        conf = 0.5 + 0.5 * (1.0 - min(1.0, rank / pct)) if pct > 0 else 1.0
+        slor = sum(sc[i] for i in idx) / n
+        lp = sum(s.lm[i] for i in idx) / max(1, sum(s.ntok[i] for i in idx))
+        extra = "" if keep is None else f"; {s.n_words - n} words explained by other findings left out"
+        msg = (f"sentence reads unlike clean news: fluency {tail:.2f} is below the cut-off {cut:.2f} "
+               f"(percentile {pct:g} of clean news sentences of {bucket_label(bucket_of(n))} words; "
+               f"SLOR {slor:.2f}{extra})")
+        data = {"score": round(tail, 4), "threshold": round(cut, 4), "percentile": pct,
+                "rank": round(rank, 4), "slor": round(slor, 4), "logprob": round(lp, 4), "words": n}
+        return [self._make(doc, s.start, s.end, msg, conf, data, s, cal)]
+
+
+@register
+class DisfluentSpan(_FluencyRule):
+    """A run of words far more surprising to the news LM than words of their frequency usually are.
+
+    Every word gets a score: its LM log-probability in context minus its
+    unigram log-probability (wordfreq).  The score is then ranked among the
+    scores of clean-news words of the same frequency class (calibration), so
+    a rare name the small model cannot spell is ordinary among rare words,
+    while a common word in a place it never goes is not.  A run of 3
+    consecutive words whose mean log10 percentile rank is below the
+    calibrated cut-off (by default percentile 0.1 of all 3-word runs of
+    clean held-out news, about one run per 1,000 words there) is flagged;
+    overlapping flagged runs are merged, and edge words that are not unusual
+    themselves (above their class median) are trimmed, so the span points at
+    the garbled words ("of the by for to and").  Info by default: FLU001 says
+    which sentences to rewrite, FLU002 where to look.
+    """
+
+    code = "FLU002"
+    name = "disfluent-span"
+    severity = Severity.INFO
+    summary = "run of words far more surprising to the LM than words of their frequency usually are"
+    flag_examples = (
+        "The talks in Moscow were useful, of the by for to and, the minister said.",
+    )
+    pass_examples = (
+        "The minister said that the talks in Moscow were useful and would continue next week.",
+    )
+
+    def judge(self, doc, s, cal, keep):
+        width = int(cal.cutoff(self.code, "width", 3))
+        pct = float(cal.cutoff(self.code))
+        cut = cal.window_value(pct)
+        tails = s.tails(cal)
+        # runs never bridge a word left out (explained by another finding)
+        segments: list[list[int]] = []
+        cur: list[int] = []
+        for i in range(s.n_words):
+            if keep is None or keep[i]:
+                cur.append(i)
+            elif cur:
+                segments.append(cur)
+                cur = []
+        if cur:
+            segments.append(cur)
+        out: list[Finding] = []
+        median = math.log10(0.5)
+        for seg in segments:
+            if len(seg) < width:
+                continue
+            means = [sum(tails[i] for i in seg[k:k + width]) / width for k in range(len(seg) - width + 1)]
+            k = 0
+            while k < len(means):
+                if not means[k] < cut:
+                    k += 1
+                    continue
+                a = k
+                worst = means[k]
+                while k + 1 < len(means) and means[k + 1] < cut:
+                    k += 1
+                    worst = min(worst, means[k])
+                lo, hi = a, k + width - 1  # word positions within seg
+                while lo < hi and tails[seg[lo]] >= median:
+                    lo += 1
+                while hi > lo and tails[seg[hi]] >= median:
+                    hi -= 1
+                first, last = seg[lo], seg[hi]
+                start, end = s.words[first][0], s.words[last][1]
+                rank = cal.window_rank(worst)
+                conf = 0.5 + 0.5 * (1.0 - min(1.0, rank / pct)) if pct > 0 else 1.0
+                msg = (f"unusual word sequence: fluency {worst:.2f} over {width} words is below the cut-off "
+                       f"{cut:.2f} (percentile {pct:g} of {width}-word runs of clean news)")
+                data = {"score": round(worst, 4), "threshold": round(cut, 4), "percentile": pct,
+                        "rank": round(rank, 4), "words": last - first + 1,
+                        "word_scores": [round(s.scores[i], 3) for i in range(first, last + 1)]}
+                out.append(self._make(doc, start, end, msg, conf, data, s, cal))
+                k += 1
+        return out

@@ -1,0 +1,141 @@
+"""`mtqa fix`: the seed check, idempotence, atomic in-place writes, refusals."""
+
+import os
+import stat
+
+import pytest
+
+from mtqa import Checker, Config
+from mtqa.finding import Finding, Severity
+from mtqa.fix import Edit, apply, fix_text, plan
+
+from conftest import SEED
+
+
+def _expected_after_fix(text, expected, families=("name", "phrase", "casing")):
+    out = text
+    items = sorted((m for m in expected["must"] if m["family"] in families and m["suggestion"]),
+                   key=lambda m: m["start"], reverse=True)
+    for m in items:
+        out = out[: m["start"]] + m["suggestion"] + out[m["end"]:]
+    return out
+
+
+def test_fix_seed_corrects_the_annotated_items_and_nothing_else(seed_text, seed_expected):
+    fixed, edits = fix_text(seed_text, Checker(Config(fluency=False)))
+    target = _expected_after_fix(seed_text, seed_expected)
+    for m in seed_expected["must"]:
+        if m["family"] in ("name", "phrase", "casing"):
+            assert m["suggestion"] in fixed
+            assert any(e.old == m["text"] and e.new == m["suggestion"] for e in edits), m
+    # every other change only re-cases a title the casing rule flagged ("press Secretary" → "press secretary")
+    assert len(fixed) == len(target)
+    assert fixed.casefold() == target.casefold()
+    assert {e.code for e in edits} <= {"NAM001", "PHR001", "CAS001", "CAS002"}
+    for e in edits:
+        if e.code.startswith("CAS"):
+            assert e.old.casefold() == e.new.casefold()
+    # the calque and everything unannotated is untouched at the default threshold
+    assert "deep in the second half of the day" in fixed
+    assert "reports ." in fixed
+
+
+def test_fix_is_idempotent(seed_text):
+    checker = Checker(Config(fluency=False))
+    once, edits = fix_text(seed_text, checker)
+    assert edits
+    twice, again = fix_text(once, checker)
+    assert again == [] and twice == once
+
+
+def test_plan_takes_non_overlapping_edits_strongest_first():
+    def f(code, s, e, text, sug, conf):
+        return Finding(code, code, "x", Severity.WARNING, s, e, text, "m", sug, conf)
+
+    text = "abc def ghi"
+    edits = plan([f("A", 0, 7, "abc def", "X", 0.85), f("B", 4, 7, "def", "Y", 0.95),
+                  f("C", 8, 11, "ghi", "Z", 0.5), f("D", 8, 11, "ghi", None, 0.99)], {"A", "B", "C", "D"}, 0.8)
+    assert [(e.code, e.start) for e in edits] == [("B", 4)]
+    assert apply(text, edits) == "abc Y ghi"
+    with pytest.raises(ValueError):
+        apply(text, [Edit(0, 3, "zzz", "q", "A", 1.0)])
+
+
+def test_fix_cli_prints_without_touching_the_file(mtqa, tmp_path, seed_text):
+    p = tmp_path / "seed.txt"
+    p.write_bytes(SEED.read_bytes())
+    r = mtqa("fix", p)
+    assert r.returncode == 0, r.stderr
+    assert "Jabhat al-Nusra" in r.stdout and "Josh Earnest" in r.stdout and "(banned in Russia)" in r.stdout
+    assert p.read_bytes() == SEED.read_bytes()
+    assert "13 edits" in r.stderr or "edits in 1 file" in r.stderr
+
+
+def test_fix_cli_diff_and_output(mtqa, tmp_path):
+    p = tmp_path / "seed.txt"
+    p.write_bytes(SEED.read_bytes())
+    r = mtqa("fix", p, "--diff")
+    assert r.returncode == 0
+    assert "-In turn" in r.stdout and "+In turn" in r.stdout and "+++ b/" in r.stdout
+    out = tmp_path / "fixed.txt"
+    r = mtqa("fix", p, "-o", out, "-q")
+    assert r.returncode == 0 and r.stdout == "" and r.stderr == ""
+    assert "Josh Earnest" in out.read_text(encoding="utf-8")
+    assert p.read_bytes() == SEED.read_bytes()
+
+
+def test_fix_in_place_keeps_bom_crlf_and_mode_atomically(mtqa, tmp_path):
+    p = tmp_path / "story.txt"
+    text = ("Putin spoke to terrorists of “dzhebhat an-Nusra (Syrian branch of al-Qaeda) in Syria.\r\n"
+            "Fighters of the Islamic state (business in Russia) fled.\r\n")
+    p.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    os.chmod(p, 0o640)
+    r = mtqa("fix", p, "--in-place")
+    assert r.returncode == 0, r.stderr
+    data = p.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    body = data[3:].decode("utf-8")
+    assert body.count("\r\n") == 2 and "\n" not in body.replace("\r\n", "")
+    assert "“Jabhat al-Nusra (Syrian" in body and "Islamic State (banned in Russia)" in body
+    assert stat.S_IMODE(p.stat().st_mode) == 0o640
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["story.txt"]  # no temp file left
+    before = p.read_bytes()
+    r = mtqa("fix", p, "--in-place")
+    assert r.returncode == 0 and p.read_bytes() == before and "0 edits" in r.stderr
+
+
+def test_fix_refuses_non_text_and_conflicting_options(mtqa, tmp_path):
+    j = tmp_path / "wires.jsonl"
+    j.write_text('{"headline": "x", "body": "Militants of dzhebhat an-Nusra attacked."}\n', encoding="utf-8")
+    before = j.read_bytes()
+    r = mtqa("fix", j, "--in-place")
+    assert r.returncode == 2 and "only plain-text files" in r.stderr
+    assert j.read_bytes() == before
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Talks in Kiev resumed.\n", encoding="utf-8")
+    b.write_text("Talks in Kiev resumed.\n", encoding="utf-8")
+    r = mtqa("fix", a, b)
+    assert r.returncode == 2 and "several inputs" in r.stderr
+    assert mtqa("fix", a, "--in-place", "-o", b).returncode == 2
+    assert mtqa("fix", tmp_path / "missing.txt").returncode == 2
+    assert mtqa("fix", "-", "--in-place", input="Talks in Kiev resumed.\n").returncode == 2
+
+
+def test_fix_several_files_in_place_and_stdin(mtqa, tmp_path):
+    d = tmp_path / "copy"
+    d.mkdir()
+    (d / "a.txt").write_text("Talks in Kiev resumed on Monday.\n", encoding="utf-8")
+    (d / "b.txt").write_text("The group (banned in the Russian Federation) said.\n", encoding="utf-8")
+    r = mtqa("fix", d, "--in-place")
+    assert r.returncode == 0, r.stderr
+    assert (d / "a.txt").read_text(encoding="utf-8") == "Talks in Kyiv resumed on Monday.\n"
+    assert (d / "b.txt").read_text(encoding="utf-8") == "The group (banned in Russia) said.\n"
+    r = mtqa("fix", "-", input="Talks in Kiev resumed.\n")
+    assert r.stdout == "Talks in Kyiv resumed.\n"
+
+
+def test_min_confidence_applies_calques_on_request(mtqa):
+    text = "They met in the second half of the day.\n"
+    assert mtqa("fix", "-", input=text).stdout == text
+    assert mtqa("fix", "-", "--min-confidence", "0.7", input=text).stdout == "They met in the afternoon.\n"
+    assert mtqa("fix", "-", "--min-confidence", "2", input=text).returncode == 2

@@ -1,0 +1,309 @@
+"""The transformer fluency scorer with the shipped model (models/newslm-*), CPU, no mocks.
+
+Batched == unbatched (padding never leaks into scores), long sentences in
+windows, offsets on multi-byte text, normalisation identical to training,
+determinism, the CPU path with CUDA hidden, the per-segment JSONL contract,
+streaming, the calibrated thresholds, and no torch import without fluency.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mtqa import Checker, Config, Document
+from mtqa.fluency import default_model_path
+from mtqa.fluency.text import normalize_with_map, word_units
+from mtqa.lm.normalize import normalize_text
+
+from conftest import ROOT, SEED, run_mtqa
+
+MODEL = default_model_path()
+needs_model = pytest.mark.skipif(MODEL is None or not (MODEL / "model.safetensors").is_file(),
+                                 reason="no shipped model: models/newslm-*/model.safetensors is missing "
+                                        "(train/export it: see models/README-training.md)")
+
+TEXTS = [
+    "The president said on Tuesday that the new trade agreement would create thousands of jobs.",
+    "Lawmakers in both parties have called for an investigation.",
+    "Putin will meet with Kerry “deep in the second half of the day on Thursday",
+    "Erdoğan met Zelensky in Kyiv — «ой», said the café owner… 😀",
+    "Ok.",
+    "Set the fairly predictable — and Syria, and Ukraine, and issues of bilateral relations, Peskov said.",
+]
+# long enough to need several windows of the 128-token model
+LONG = " ".join(["The committee, which met in Brussels on Monday, said that the proposal would be discussed again "
+                 "by ministers from all member states before the end of the year"] * 12) + "."
+
+
+@pytest.fixture(scope="module")
+def engine():
+    if MODEL is None:
+        pytest.skip("no shipped model")
+    from mtqa.fluency.engine import get_engine
+
+    return get_engine(str(MODEL), "cpu")
+
+
+@pytest.fixture(scope="module")
+def scorer(engine):
+    from mtqa.fluency.calibration import load_for_engine
+    from mtqa.fluency.scorer import FluencyScorer
+
+    cal, problem = load_for_engine(engine)
+    return FluencyScorer(engine, cal, problem)
+
+
+# -- pure-Python parts (no model) ---------------------------------------------------
+
+def test_normalisation_is_the_training_normalisation():
+    rng = random.Random(7)
+    pool = list("abcXYZ .,;-–—'\"“”‘’«»…\u00a0\u2009\u200b\u00ad\t\n\r") + ["e\u0301", "ğ", "й", "😀", "  "]
+    cases = ["", " ", "\u200b", "“Deep” … it’s\u00a0 here ", "e\u0301te\u0301", "a\u200b \u200bb"]
+    cases += ["".join(rng.choice(pool) for _ in range(rng.randint(1, 40))) for _ in range(500)]
+    for t in cases:
+        m = normalize_with_map(t)
+        assert m.text == normalize_text(t), repr(t)
+        assert len(m.starts) == len(m.ends) == len(m.text)
+        for i, ch in enumerate(m.text):
+            a, b = m.starts[i], m.ends[i]
+            assert 0 <= a < b <= len(t)
+            if ch != " ":
+                assert normalize_text(t[a:b]) and ch in normalize_text(t[a:b]), (t, i)
+
+
+def test_word_units_own_every_character():
+    for t in ["reports .", "“Deep in the day", "(Syrian branch) of al-Qaeda, the U.S. said.", "— —", "x"]:
+        norm = normalize_text(t)
+        units, owner = word_units(norm)
+        if not units:
+            assert all(o == -1 for o in owner)
+            continue
+        assert len(owner) == len(norm) and all(0 <= o < len(units) for o in owner)
+        assert owner == sorted(owner)  # units own contiguous stretches, in order
+
+
+def test_no_torch_without_fluency():
+    code = ("import sys\nfrom mtqa import Checker, Config\n"
+            "Checker(Config(fluency=False)).check_text('The the minister said .')\n"
+            "Checker(Config(select=['CAS'])).check_text('us Secretary of state')\n"
+            "sys.argv = ['mtqa', 'check', sys.argv[1], '--no-fluency', '-q']\n"
+            "from mtqa.cli import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('TORCH', 'torch' in sys.modules, 'transformers' in sys.modules)\n")
+    r = subprocess.run([sys.executable, "-c", code, str(SEED)], capture_output=True, text=True, cwd=ROOT,
+                       timeout=120)
+    assert "TORCH False False" in r.stdout, r.stdout + r.stderr
+
+
+# -- the engine ------------------------------------------------------------------------
+
+@needs_model
+def test_batched_equals_unbatched(engine):
+    ids, _ = engine.encode(TEXTS + [LONG])
+    assert len(ids[-1]) > 2 * engine.window  # the long one really is windowed
+    batched = engine.logprobs(ids)
+    single = engine.logprobs(ids, batched=False)
+    tiny = engine.logprobs(ids, token_budget=engine.window)  # other batch shapes
+    for a, b, c, seq in zip(batched, single, tiny, ids):
+        assert len(a) == len(seq)
+        assert all(math.isfinite(x) and x <= 0 for x in a.tolist())
+        assert max(abs(x - y) for x, y in zip(a.tolist(), b.tolist())) < 1e-4
+        assert max(abs(x - y) for x, y in zip(a.tolist(), c.tolist())) < 1e-4
+
+
+@needs_model
+def test_padding_never_leaks(engine):
+    short, long_ = engine.encode(["The talks were useful.", LONG[:400]])[0]
+    alone = engine.logprobs([short])[0]
+    padded = engine.logprobs([long_, short, short[:2]])[1]  # padded to the long row, same batch
+    assert max(abs(x - y) for x, y in zip(alone.tolist(), padded.tolist())) < 1e-4
+
+
+@needs_model
+def test_first_window_equals_prefix(engine):
+    seq = engine.encode([LONG])[0][0]
+    full = engine.logprobs([seq])[0]
+    n = engine.window - 1
+    prefix = engine.logprobs([seq[:n]])[0]
+    assert max(abs(x - y) for x, y in zip(full[:n].tolist(), prefix.tolist())) < 1e-4
+
+
+@needs_model
+def test_bos_convention(engine):
+    """The first token is scored given BOS: its log-prob is the model's p(t0 | <|endoftext|>)."""
+    import torch
+
+    seq = engine.encode(["The"])[0][0]
+    ours = float(engine.logprobs([seq])[0][0])
+    with torch.inference_mode():
+        logits = engine.model(input_ids=torch.tensor([[engine.bos_id]])).logits[0, -1].float()
+    ref = float(torch.log_softmax(logits, -1)[seq[0]])
+    assert engine.bos_id == engine.tokenizer.bos_token_id
+    assert abs(ours - ref) < 1e-4
+
+
+# -- scores and offsets -----------------------------------------------------------------
+
+@needs_model
+def test_scores_batched_equal_unbatched_and_deterministic(scorer):
+    a = scorer.score_texts(TEXTS + [LONG])
+    b = scorer.score_texts(TEXTS + [LONG], batched=False)
+    c = scorer.score_texts(TEXTS + [LONG])
+    for x, y, z in zip(a, b, c):
+        assert abs(x.slor - y.slor) < 1e-4 and abs(x.logprob - y.logprob) < 1e-4
+        assert x.lm == z.lm and x.words == z.words  # bit-identical run to run
+
+
+@needs_model
+def test_offsets_map_to_words_on_multibyte_text(scorer):
+    text = "  Erdoğan met Zelensky in Kyiv — «ой», said the café owner… 😀 and the e\u0301te\u0301 ended. "
+    doc = Document("x", text)
+    from mtqa.segment import segment
+
+    segment(doc)
+    sents = scorer.score_documents([doc])[0]
+    words = [text[a:b] for s in sents for a, b in s.words]
+    assert words == ["Erdoğan", "met", "Zelensky", "in", "Kyiv", "ой", "said", "the", "café", "owner", "and",
+                     "the", "e\u0301te\u0301", "ended"]
+    for s in sents:
+        assert sum(s.ntok) == s.tokens and all(n >= 1 for n in s.ntok)
+
+
+@needs_model
+def test_shuffled_text_scores_lower(scorer):
+    good, bad = scorer.score_texts([
+        "The city council voted to approve the budget after a long debate.",
+        "debate. budget the a long council to after voted city approve The",
+    ])
+    assert good.slor > bad.slor + 1.0 and good.logprob > bad.logprob
+
+
+# -- calibration, rules ---------------------------------------------------------------------
+
+@needs_model
+def test_calibrated_thresholds_loaded(scorer):
+    cal = scorer.calibration
+    assert cal is not None, scorer.calibration_problem
+    assert scorer.calibration_problem is None  # computed for exactly these weights
+    assert cal.data["model"]["sha256"] == scorer.engine.sha256
+    assert cal.data["data"]["words"] >= 100_000
+    for n in (5, 12, 25, 60):
+        assert cal.sentence_value(n, 1.0) < cal.sentence_value(n, 50.0)
+    assert cal.window_value(0.1) < cal.window_value(50.0) <= 0
+    assert cal.cutoff("FLU001") == 1.0 and cal.cutoff("FLU002") == 0.1
+
+
+@needs_model
+def test_rule_examples_and_messages():
+    from mtqa.rules.fluency import DisfluentSentence, DisfluentSpan
+
+    checker = Checker(Config(select=["FLU"], model=str(MODEL), device="cpu"))
+    for rule in (DisfluentSentence, DisfluentSpan):
+        for ex in rule.flag_examples:
+            found = [f for f in checker.check_text(ex).findings if f.code == rule.code]
+            assert found, (rule.code, ex)
+            f = found[0]
+            assert "cut-off" in f.message and str(f.data["threshold"])[:4] in f.message
+            assert f.text == f.text.strip() and 0.5 <= f.confidence <= 1.0
+        for ex in rule.pass_examples:
+            assert not [f for f in checker.check_text(ex).findings if f.code == rule.code], (rule.code, ex)
+
+
+@needs_model
+def test_explained_words_are_left_out():
+    """A FLU finding that partly overlaps a superseding finding is re-judged without those words."""
+    checker = Checker(Config(select=["FLU"], model=str(MODEL), device="cpu"))
+    text = "Jobs agreement the that thousands said trade Tuesday of on would create new president the."
+    f = next(f for f in checker.check_text(text).findings if f.code == "FLU001")
+    assert f.without([]) == [f]
+    assert f.without([(0, len(text))]) == []  # everything explained: nothing left to judge
+    kept = f.without([(0, 4)])  # one word explained: the rest is still garbled
+    assert len(kept) == 1 and kept[0].data["words"] == f.data["words"] - 1
+
+
+@needs_model
+def test_report_extra_fluency():
+    checker = Checker(Config(select=["FLU"], model=str(MODEL), device="cpu"))
+    rep = checker.check_text("The talks ended. The minister said they were useful.\n\nNo comment.")
+    flu = rep.extra["fluency"]
+    assert set(flu) >= {"slor", "logprob", "tokens", "words", "sentences"}
+    assert flu["words"] == 11 and len(flu["sentences"]) == 3
+    assert all(isinstance(s["slor"], float) for s in flu["sentences"])
+
+
+@needs_model
+def test_checker_streams_in_batches():
+    consumed = []
+
+    def docs():
+        for i in range(300):
+            consumed.append(i)
+            yield Document(f"d{i}", f"Line number {i} of the wire.")
+
+    checker = Checker(Config(select=["FLU"], model=str(MODEL), device="cpu"))
+    it = checker.check_documents(docs())
+    first = next(it)
+    assert first.document.source == "d0" and len(consumed) <= checker.batch_size + 1
+    assert sum(1 for _ in it) == 299
+
+
+# -- the CLI: per-segment JSONL, CUDA hidden, determinism -------------------------------------
+
+@needs_model
+def test_lines_jsonl_contract_cpu_without_cuda_and_deterministic(tmp_path):
+    lines = ["The minister said the talks were useful.", "", "Erdoğan met Zelensky — «ой» 😀 in Kyiv.",
+             "debate. budget the a long council to after voted city approve The", "   ", "Ok"]
+    f = tmp_path / "segments.txt"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    hidden = {"CUDA_VISIBLE_DEVICES": ""}
+    a = run_mtqa("check", "--input-format", "lines", f, "--format", "jsonl", "--exit-zero", "--device", "auto",
+                 env=hidden)
+    assert a.returncode == 0, a.stderr
+    b = run_mtqa("check", "--input-format", "lines", f, "--format", "jsonl", "--exit-zero", "--device", "cpu",
+                 env=hidden)
+    assert a.stdout == b.stdout  # deterministic across runs
+    recs = [json.loads(x) for x in a.stdout.splitlines()]
+    assert [r["segment"] for r in recs] == list(range(len(lines)))
+    for r, line in zip(recs, lines):
+        assert r["text"] == line
+        if line.strip() and any(c.isalnum() for c in line):
+            flu = r["fluency"]
+            assert isinstance(flu["slor"], float) and isinstance(flu["logprob"], float)
+            assert isinstance(flu["tokens"], int) and flu["tokens"] > 0
+        else:
+            assert r["fluency"] is None
+        for fd in r["findings"]:
+            assert line[fd["start"]:fd["end"]] == fd["text"] and fd["line"] == r["segment"] + 1
+    assert recs[3]["fluency"]["slor"] < recs[0]["fluency"]["slor"]
+    assert any(fd["code"] == "FLU001" for fd in recs[3]["findings"])
+
+
+def test_device_cuda_without_cuda_is_a_clear_error():
+    code = ("from mtqa.fluency import FluencyError\nfrom mtqa.fluency.engine import pick_device\n"
+            "assert pick_device('auto') == 'cpu' and pick_device('cpu') == 'cpu'\n"
+            "try:\n    pick_device('cuda')\nexcept FluencyError as e:\n    print('ERR', e)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                       env={**os.environ, "CUDA_VISIBLE_DEVICES": ""})
+    assert r.returncode == 0 and "ERR --device cuda: no CUDA device" in r.stdout, r.stdout + r.stderr
+
+
+@needs_model
+def test_model_calibrate_command(tmp_path):
+    src = tmp_path / "clean.txt"
+    src.write_text("The city council voted to approve the budget after a long debate.\n\n"
+                   "The minister said the talks in Moscow were useful and would continue next week.\n",
+                   encoding="utf-8")
+    out = tmp_path / "cal.json"
+    r = run_mtqa("model", "calibrate", "--model", MODEL, "--texts", src, "-o", out, "--device", "cpu", "-q")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(out.read_text())
+    assert data["schema"] == "mtqa-fluency-calibration/1" and data["data"]["words"] == 26
+    assert data["model"]["sha256"] and set(data["cutoffs"]) == {"FLU001", "FLU002"}
