@@ -82,3 +82,25 @@ def test_no_network_needed(tmp_path):
                        capture_output=True, text=True, env=env, timeout=600)
     assert r.returncode == 1, r.stderr
     assert json.loads(r.stdout)["summary"]["findings"] > 0
+
+
+def test_fix_in_place_failure_mid_write_leaves_original(tmp_path):
+    """Inject a disk failure (fsync raises) into a real `mtqa fix --in-place` run."""
+    story = tmp_path / "story.txt"
+    original = ("Talks with us Secretary of state Kerry went on at the White house, "
+                "said the spokesman Josh Ernest.\r\n").encode("utf-8")
+    story.write_bytes(original)
+    code = ("import os, sys\n"
+            "def fail(fd): raise OSError(28, 'No space left on device (injected)')\n"
+            "os.fsync = fail\n"
+            "sys.argv = ['mtqa', 'fix', '--in-place', sys.argv[1]]\n"
+            "from mtqa.cli import main\nmain()\n")
+    r = subprocess.run([sys.executable, "-c", code, str(story)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode != 0
+    assert story.read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["story.txt"]
+    # and without the injected failure the same command does fix the file
+    ok = subprocess.run([sys.executable, "-m", "mtqa", "fix", "--in-place", str(story)], cwd=ROOT,
+                        capture_output=True, text=True, timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    assert story.read_bytes() != original and b"US Secretary of State" in story.read_bytes()
