@@ -107,11 +107,13 @@ def _output(path: Optional[str]):
 class _ProgressBar:
     """A rich progress bar on stderr for ``mtqa check`` over many files or long inputs.
 
-    Shown only when stderr is a terminal and the run is big enough to wait for
-    (:data:`MIN_FILES` files or :data:`MIN_BYTES` bytes); progress is in bytes
-    of input: each checked document advances it by its text, and each finished
-    file is then counted at its size on disk.  Started before the output is
-    opened, so findings printed to the same terminal go above the bar.
+    Shown only when stderr is a terminal, the report does not go to that
+    terminal too (findings streaming by are progress enough, and a bar would
+    garble them), and the run is big enough to wait for (:data:`MIN_FILES`
+    files or :data:`MIN_BYTES` bytes).  Progress is in bytes of input: each
+    checked document advances it by its text, and each finished file is then
+    counted at its size on disk.  Messages written to stderr meanwhile (read
+    errors, warnings) are printed above the bar.
     """
 
     MIN_FILES = 10
@@ -127,8 +129,9 @@ class _ProgressBar:
         self.current_bytes = 0
 
     @classmethod
-    def maybe(cls, paths, opts, enabled: bool = True) -> "_ProgressBar":
-        if not enabled or not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
+    def maybe(cls, paths, opts, output: "str | None", enabled: bool = True) -> "_ProgressBar":
+        to_terminal = (not output or output == "-") and sys.stdout.isatty()
+        if not enabled or to_terminal or not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
             return cls()
         sizes = _input_sizes(paths, opts, limit=100_000)
         if sizes is None or (len(sizes) < cls.MIN_FILES and sum(sizes.values()) < cls.MIN_BYTES):
@@ -142,7 +145,8 @@ class _ProgressBar:
 
             self.progress = Progress(TextColumn("checking"), BarColumn(), DownloadColumn(),
                                      TextColumn("{task.fields[files]}"), TimeRemainingColumn(),
-                                     console=Console(stderr=True), transient=True)
+                                     console=Console(stderr=True), transient=True, redirect_stdout=False,
+                                     redirect_stderr=True)
             self.task = self.progress.add_task("check", total=sum(self.sizes.values()),
                                                files=f"0/{len(self.sizes)} files")
             self.progress.start()
@@ -268,7 +272,7 @@ def check(
     summary.fail_on = cfg.fail_on
     files, last_source = 0, None
     started = time.perf_counter()
-    bar = _ProgressBar.maybe(paths, opts, enabled=not quiet)
+    bar = _ProgressBar.maybe(paths, opts, output, enabled=not quiet)
     try:
         with bar, _output(output) as out:
             fmt = fmt_cls(out, color=use_color, fail_on=cfg.fail_on, statistics=statistics, quiet=quiet,

@@ -41,10 +41,15 @@ class SentenceScore:
     def shouting(self) -> bool:
         """Mostly ALL-CAPS words (a caps headline, a name-and-title line): the LM
         has seen little of it and wordfreq case-folds, so its scores mean little."""
-        cased = [w for w in self.texts if sum(c.isalpha() for c in w) >= 2]
-        if len(cased) < 2:
-            return False
-        return sum(w.isupper() for w in cased) * 2 >= len(cased)
+        v = self.__dict__.get("_shouting")
+        if v is None:
+            upper = cased = 0
+            for w in self.texts:
+                if len(w) >= 2 and sum(c.isalpha() for c in w) >= 2:
+                    cased += 1
+                    upper += w.isupper()
+            v = self.__dict__["_shouting"] = cased >= 2 and upper * 2 >= cased
+        return v
 
     @property
     def tokens(self) -> int:
