@@ -401,6 +401,9 @@ class Engine:
 
 def _load(ref: str, dtype) -> tuple[Any, Any]:
     """Tokenizer and model, safetensors only, no remote code, quietly."""
+    if ref.startswith(("/", "./", "../", "~")) or os.sep + os.sep in ref or Path(ref).suffix in (".safetensors", ".bin"):
+        if not Path(ref).expanduser().is_dir():
+            raise FluencyError(f"no model folder {ref!r} (a Hugging Face model folder or hub name is expected)")
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
