@@ -634,3 +634,19 @@ def check_xml_bytes(data: bytes, source: str, max_bytes: int) -> "str | None":
 def wrong_root(root: Node, wanted: str) -> str:
     return (f"not {wanted}: the XML root element is <{root.tag}> (NITF has <nitf>, NewsML-G2 has "
             "<newsItem>, <packageItem> or <newsMessage>); choose the reader with --input-format")
+
+
+def load_xml(stream, source: str, options):
+    """Read, size-check and parse an XML input with defusedxml: ``(root, lines)``,
+    or a ReadError explaining why the file was refused."""
+    from mtqa.readers import ReadError, read_limited
+
+    data = read_limited(stream, options)
+    problem = check_xml_bytes(data, source, options.max_bytes)
+    if problem:
+        return ReadError(source, problem)
+    try:
+        root, _text, lines = parse_xml(data)
+    except XmlRefused as e:
+        return ReadError(source, str(e))
+    return root, lines

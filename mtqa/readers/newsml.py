@@ -28,9 +28,9 @@ from __future__ import annotations
 from typing import BinaryIO, Iterator
 
 from mtqa.document import EntityHint
-from mtqa.readers import Item, ReadError, ReadOptions, Reader, read_limited, register
-from mtqa.readers._xml import (HTML_BLOCKS, HTML_SKIP, Chunk, Node, TextBuilder, XmlRefused, check_xml_bytes,
-                               chunks_table, emit_flow, emit_inline, first_text_node, parse_xml, root_tag,
+from mtqa.readers import Item, ReadError, ReadOptions, Reader, register
+from mtqa.readers._xml import (load_xml, HTML_BLOCKS, HTML_SKIP, Chunk, Node, TextBuilder, check_xml_bytes,
+                               chunks_table, emit_flow, emit_inline, first_text_node, root_tag,
                                table_translate, wrong_root)
 from mtqa.readers.nitf import NITF_HINTS, emit_nitf, nitf_headline
 
@@ -145,16 +145,11 @@ class NewsmlReader(Reader):
         return root_tag(head[:4096]) in G2_ROOTS and b"iptc.org/std/nar/" in head[:4096]
 
     def read(self, stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[Item]:
-        data = read_limited(stream, options)
-        problem = check_xml_bytes(data, source, options.max_bytes)
-        if problem:
-            yield ReadError(source, problem)
+        loaded = load_xml(stream, source, options)
+        if isinstance(loaded, ReadError):
+            yield loaded
             return
-        try:
-            root, _text, lines = parse_xml(data)
-        except XmlRefused as e:
-            yield ReadError(source, str(e))
-            return
+        root, lines = loaded
         if root.tag == "packageItem":
             yield ReadError(source, "NewsML-G2 packageItem holds only references to other items (itemRef), "
                                     "no text to check: check the referenced newsItems")

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from typing import BinaryIO, Iterator
 
-from mtqa.readers import Item, ReadError, ReadOptions, Reader, read_limited, register
-from mtqa.readers._xml import (Node, TextBuilder, XmlRefused, check_xml_bytes, emit_flow, emit_inline,
-                               first_text_node, parse_xml, root_tag, wrong_root)
+from mtqa.readers import Item, ReadError, ReadOptions, Reader, register
+from mtqa.readers._xml import (load_xml, Node, TextBuilder, emit_flow, emit_inline,
+                               first_text_node, root_tag, wrong_root)
 
 NITF_HINTS = {"person": "person", "org": "organisation", "location": "place"}
 NITF_BLOCKS = frozenset("""
@@ -92,16 +92,11 @@ class NitfReader(Reader):
         return root_tag(head[:4096]) == b"nitf"
 
     def read(self, stream: BinaryIO, source: str, options: ReadOptions) -> Iterator[Item]:
-        data = read_limited(stream, options)
-        problem = check_xml_bytes(data, source, options.max_bytes)
-        if problem:
-            yield ReadError(source, problem)
+        loaded = load_xml(stream, source, options)
+        if isinstance(loaded, ReadError):
+            yield loaded
             return
-        try:
-            root, _text, lines = parse_xml(data)
-        except XmlRefused as e:
-            yield ReadError(source, str(e))
-            return
+        root, lines = loaded
         if root.tag != "nitf":
             yield ReadError(source, wrong_root(root, "NITF"))
             return
