@@ -29,7 +29,7 @@ from typing import BinaryIO, Iterator
 
 from mtqa.document import EntityHint
 from mtqa.readers import Item, ReadError, ReadOptions, Reader, register
-from mtqa.readers._xml import (load_xml, HTML_BLOCKS, HTML_SKIP, Chunk, Node, TextBuilder, check_xml_bytes,
+from mtqa.readers._xml import (load_xml, HTML_BLOCKS, HTML_SKIP, Chunk, Node, TextBuilder,
                                chunks_table, emit_flow, emit_inline, first_text_node, root_tag,
                                table_translate, wrong_root)
 from mtqa.readers.nitf import NITF_HINTS, emit_nitf, nitf_headline
