@@ -31,3 +31,20 @@ def seed_text():
 @pytest.fixture(scope="session")
 def seed_expected():
     return json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many inputs the fuzz suites generated (tests/fuzzsupport.py), per target and in all."""
+    mod = sys.modules.get("fuzzsupport")
+    if mod is None or not mod.COUNTS:
+        return
+    counts = dict(sorted(mod.COUNTS.items()))
+    total = sum(counts.values())
+    terminalreporter.write_sep("-", f"fuzz: {total:,} generated inputs over {len(counts)} targets "
+                                    f"(MTQA_FUZZ_SCALE={mod.SCALE:g})")
+    for name, n in counts.items():
+        terminalreporter.write_line(f"  {n:>9,}  {name}")
+    record = os.environ.get("MTQA_FUZZ_RECORD")
+    if record:
+        with open(record, "w", encoding="utf-8") as fh:
+            json.dump({"scale": mod.SCALE, "total": total, "targets": counts}, fh, indent=1)

@@ -3,17 +3,16 @@ and every formatter.  Invariants: no exception escapes; spans lie inside the
 text and slice to the reported text; outputs are valid JSON / XML / SARIF.
 
 Bounded for CI: about 10,000 generated inputs in all (derandomized, so a
-run is reproducible).  A longer campaign: MTQA_FUZZ_SCALE=20 pytest tests/test_fuzz.py
+run is reproducible).  A longer campaign: MTQA_FUZZ_SCALE=20 pytest tests/test_fuzz*.py
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
 import xml.etree.ElementTree as ET
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mtqa import Checker, Config
@@ -22,12 +21,7 @@ from mtqa.formatters import RunSummary, get_formatter
 from mtqa.readers import ReadError, ReadOptions, read_stream
 from mtqa.segment import segment
 
-SCALE = float(os.environ.get("MTQA_FUZZ_SCALE", "1"))
-
-
-def budget(n: int):
-    return settings(max_examples=int(n * SCALE), deadline=None, derandomize=True,
-                    suppress_health_check=list(HealthCheck))
+from fuzzsupport import budget, tick
 
 
 # text that looks like MT news: real fragments, quotes, brackets, scripts, odd spaces
@@ -59,6 +53,7 @@ def check_invariants(text: str):
 @budget(2000)
 @given(any_text)
 def test_segmenter_spans(text):
+    tick("test_segmenter_spans")
     doc = segment(Document("fuzz", text))
     for spans in (doc.paragraphs, doc.sentences, doc.tokens):
         last = -1
@@ -73,12 +68,14 @@ def test_segmenter_spans(text):
 @budget(2500)
 @given(any_text)
 def test_rules_never_crash_and_spans_are_exact(text):
+    tick("test_rules_never_crash_and_spans_are_exact")
     check_invariants(text)
 
 
 @budget(1500)
 @given(st.binary(max_size=400))
 def test_text_reader_on_arbitrary_bytes(data):
+    tick("test_text_reader_on_arbitrary_bytes")
     items = list(read_stream(io.BufferedReader(io.BytesIO(data)), "fuzz.txt", ReadOptions(max_bytes=300), "text"))
     assert len(items) == 1
     item = items[0]
@@ -99,6 +96,7 @@ json_values = st.recursive(
 @given(st.lists(st.one_of(json_values.map(lambda v: json.dumps(v).encode()), st.binary(max_size=80),
                           st.just(b'{"body": "\\ud800 said , x"}'), st.just(b"[" * 5000)), max_size=6))
 def test_jsonl_reader_on_arbitrary_lines(lines):
+    tick("test_jsonl_reader_on_arbitrary_lines")
     data = b"\n".join(lines)
     for item in read_stream(io.BufferedReader(io.BytesIO(data)), "fuzz.jsonl", ReadOptions(), "jsonl"):
         if isinstance(item, ReadError):
@@ -114,6 +112,7 @@ def test_jsonl_reader_on_arbitrary_lines(lines):
 @budget(1500)
 @given(any_text)
 def test_every_formatter_emits_valid_output(text):
+    tick("test_every_formatter_emits_valid_output")
     if not text.strip():
         return
     rep = CHECKER.check_text(text.replace("\x00", ""), source="fuzz.txt")
@@ -142,6 +141,7 @@ def test_every_formatter_emits_valid_output(text):
 @budget(1000)
 @given(st.binary(max_size=300))
 def test_lines_reader_on_arbitrary_bytes(data):
+    tick("test_lines_reader_on_arbitrary_bytes")
     n = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
     items = list(read_stream(io.BufferedReader(io.BytesIO(data)), "fuzz.txt", ReadOptions(), "lines"))
     assert len(items) == n
