@@ -15,7 +15,7 @@ output is written atomically (:func:`mtqa.atomic.atomic_writer`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -35,6 +35,7 @@ class Edit:
     code: str
     confidence: float
     message: str = ""
+    pass_no: int = 0  # which re-check pass of fix_text found it (offsets are into that pass's text)
 
 
 def plan(findings: Iterable[Finding], fixable: set[str], min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> list[Edit]:
@@ -74,9 +75,9 @@ def fix_text(text: str, checker, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     codes = fixable_codes(checker)
     applied: list[Edit] = []
     current = text
-    for _ in range(MAX_PASSES):
+    for n in range(MAX_PASSES):
         report = checker.check_text(current, source=source)
-        edits = plan(report.findings, codes, min_confidence)
+        edits = [replace(e, pass_no=n) for e in plan(report.findings, codes, min_confidence)]
         if not edits:
             break
         current = apply(current, edits)

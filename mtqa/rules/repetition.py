@@ -18,10 +18,12 @@ class RepeatedWord(Rule):
     """The same word twice in a row ("the the").
 
     Case-insensitive, across a single space or line break, never across
-    punctuation.  Words that may legitimately repeat ("had had", "that
-    that") are listed in ``mtqa/data/repetition_allowed.txt``; repeated
-    capitalised words that are not function words ("Walla Walla", "Sirhan
-    Sirhan") are names and are not flagged.  The fix deletes the repetition.
+    punctuation or a paragraph break.  Words that may legitimately repeat
+    ("had had", "that that") are listed in
+    ``mtqa/data/repetition_allowed.txt``; repeated capitalised words that are
+    not function words ("Walla Walla", "Sirhan Sirhan") are names and are not
+    flagged.  A run of the same word ("the the the the") is one finding over
+    the whole run.  The fix deletes the repetition.
     """
 
     code = "REP001"
@@ -32,18 +34,43 @@ class RepeatedWord(Rule):
     flag_examples = ("The the talks ended on Monday.", "He said that the the deal was off.")
     pass_examples = ("He had had enough.", "The town of Walla Walla voted.", "They said that that was wrong.")
     fixable = True
-    _re = re.compile(r"(?<![\w'’-])(\w+)(\s+)(\1)(?![\w'’-])", re.IGNORECASE)
+    # a run of one word (a combining mark after the last one makes it another word: "the thé")
+    _re = re.compile(r"(?<![\w'’-])(\w+)(?:\s+\1)+(?![\w'’\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f-])",
+                     re.IGNORECASE)
+    _word = re.compile(r"\w+")
 
     def check(self, doc, ctx) -> Iterable[Finding]:
         allowed = read_list("repetition_allowed.txt")
         text = doc.text
         for m in self._re.finditer(text):
-            w1, w2 = m.group(1), m.group(3)
-            if w1.isdigit() or w1.casefold() in allowed or "\n\n" in m.group(2):
+            w1 = m.group(1)
+            if w1.isdigit() or w1.casefold() in allowed:
                 continue
-            if w1[0].isupper() and w2[0].isupper() and w1.lower() not in DANGLING:
-                continue
-            yield self.finding(doc, m.start(), m.end(), f"repeated word '{w2}'", suggestion=w1, confidence=0.9)
+            words = [(w.start(), w.end()) for w in self._word.finditer(text, m.start(), m.end())]
+            # sub-runs in which every neighbouring pair is a repetition to flag
+            run = [words[0]]
+            for prev, cur in zip(words, words[1:]):
+                if self._pair_flagged(text, prev, cur):
+                    run.append(cur)
+                    continue
+                yield from self._run_finding(doc, text, run)
+                run = [cur]
+            yield from self._run_finding(doc, text, run)
+
+    @staticmethod
+    def _pair_flagged(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
+        if text.count("\n", a[1], b[0]) >= 2:
+            return False  # a paragraph break between them
+        w1, w2 = text[a[0]:a[1]], text[b[0]:b[1]]
+        return not (w1[0].isupper() and w2[0].isupper() and w1.lower() not in DANGLING)
+
+    def _run_finding(self, doc, text: str, run: list[tuple[int, int]]) -> Iterable[Finding]:
+        if len(run) < 2:
+            return
+        first, second = text[run[0][0]:run[0][1]], text[run[1][0]:run[1][1]]
+        times = f" ({len(run)} times)" if len(run) > 2 else ""
+        yield self.finding(doc, run[0][0], run[-1][1], f"repeated word '{second}'{times}", suggestion=first,
+                           confidence=0.9)
 
 
 @register
