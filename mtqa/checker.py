@@ -128,10 +128,21 @@ def _drop_superseded(findings: list[Finding], rules: list[Rule]) -> list[Finding
     out = []
     for f in findings:
         dropped = False
+        partial: list[tuple[int, int]] = []
         for s, e, code, sup in covers:
-            if code != f.code and s <= f.start and f.end <= e and matches_code(f.code, sup):
+            if code == f.code or not matches_code(f.code, sup):
+                continue
+            if s <= f.start and f.end <= e:
                 dropped = True
                 break
-        if not dropped:
+            if s < f.end and f.start < e:
+                partial.append((s, e))
+        if dropped:
+            continue
+        # a finding that only partly overlaps a superseding one may be re-judged by its
+        # rule without the explained part (fluency findings: FluencyFinding.without)
+        if partial and callable(getattr(f, "without", None)):
+            out.extend(f.without(partial))
+        else:
             out.append(f)
     return out

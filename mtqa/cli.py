@@ -258,6 +258,7 @@ def check(
         if not os.path.exists(ref):
             raise _die(f"--ref {ref}: no such file or directory")
         resolver = ReferenceResolver(paths, ref, opts)
+    from mtqa.fluency import FluencyError
     from mtqa.parallel import Timer
 
     timer = Timer()
@@ -313,6 +314,9 @@ def check(
         with contextlib.suppress(Exception):
             sys.stdout = open(os.devnull, "w")
         raise typer.Exit(summary.exit_code)
+    except FluencyError as e:  # no model / no CUDA: a usage error, not a crash (no partial report is kept)
+        sys.stderr.write(f"mtqa: error: {e}\n")
+        raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(summary.exit_code)
 
 

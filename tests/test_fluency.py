@@ -230,6 +230,23 @@ def test_explained_words_are_left_out():
 
 
 @needs_model
+def test_checker_rejudges_fluency_findings_that_straddle_a_name():
+    """On the seed, a FLU finding that runs into 'dzhebhat an-Nusra' (explained by NAM001)
+    is re-judged without those words by the checker; no FLU finding is left overlapping
+    any name or phrase finding."""
+    text = SEED.read_text(encoding="utf-8")
+    flu_only = Checker(Config(select=["FLU"], model=str(MODEL), device="cpu")).check_text(text).findings
+    full = Checker(Config(model=str(MODEL), device="cpu")).check_text(text).findings
+    explained = [(f.start, f.end) for f in full if f.code[:3] in ("NAM", "PHR")]
+    straddling = [f for f in flu_only if any(s < f.end and f.start < e for s, e in explained)]
+    assert straddling, "the seed no longer has a FLU finding that runs into a name: pick another text"
+    assert not [f for f in full if f.code.startswith("FLU") and any(s < f.end and f.start < e for s, e in explained)]
+    # findings that touch no explained word are kept unchanged
+    untouched = {(f.code, f.start, f.end) for f in flu_only} - {(f.code, f.start, f.end) for f in straddling}
+    assert untouched <= {(f.code, f.start, f.end) for f in full}
+
+
+@needs_model
 def test_report_extra_fluency():
     checker = Checker(Config(select=["FLU"], model=str(MODEL), device="cpu"))
     rep = checker.check_text("The talks ended. The minister said they were useful.\n\nNo comment.")
@@ -284,6 +301,21 @@ def test_lines_jsonl_contract_cpu_without_cuda_and_deterministic(tmp_path):
             assert line[fd["start"]:fd["end"]] == fd["text"] and fd["line"] == r["segment"] + 1
     assert recs[3]["fluency"]["slor"] < recs[0]["fluency"]["slor"]
     assert any(fd["code"] == "FLU001" for fd in recs[3]["findings"])
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--model", "/nonexistent/model-folder"], "no model folder '/nonexistent/model-folder'"),
+    (["--device", "cuda"], "--device cuda: no CUDA device"),
+])
+def test_check_without_a_usable_model_exits_2_with_one_line(tmp_path, args, says):
+    """A missing model or an absent CUDA device is a usage error: one line on stderr,
+    exit 2, no traceback, and no report file left behind."""
+    out = tmp_path / "report.json"
+    r = run_mtqa("check", SEED, "--format", "json", "-o", out, *args, env={"CUDA_VISIBLE_DEVICES": ""})
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mtqa: error: ") and says in lines[0], r.stderr
+    assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
 def test_device_cuda_without_cuda_is_a_clear_error():

@@ -106,6 +106,35 @@ def _loss(model, x, y):
     return F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
 
 
+def _init_from(model, ref: str, extra: dict) -> dict:
+    """Start a new run (fresh optimiser and LR schedule) from trained weights:
+    an exported model folder (``model.safetensors``) or a training checkpoint."""
+    import torch
+    from .config import resolve
+    p = resolve(ref)
+    if p.is_dir():
+        from safetensors.torch import load_file
+        state = load_file(str(p / "model.safetensors"))
+        info = p / "export_info.json"
+        seen = json.loads(info.read_text(encoding="utf-8")).get("tokens_seen", 0) if info.is_file() else 0
+    else:
+        st = torch.load(p, map_location="cpu", weights_only=True)
+        state, seen = st["model"], st.get("extra", {}).get("tokens_seen", 0)
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    real_missing = [k for k in missing if not k.endswith(("attn.bias", "attn.masked_bias", "lm_head.weight"))]
+    if real_missing or unexpected:
+        raise SystemExit(f"init_from {p}: weights do not fit the configured model "
+                         f"(missing {real_missing[:3]}, unexpected {list(unexpected)[:3]})")
+    if "lm_head.weight" in missing:
+        model.tie_weights()
+    _log(f"initialised from {p} ({int(seen):,} tokens seen before this run)")
+    out = dict(extra)
+    out["init_from"] = str(ref)
+    out["tokens_seen_before"] = int(seen)
+    out["tokens_seen"] = int(seen)  # cumulative: the card reports all tokens the weights have seen
+    return out
+
+
 def train(config_path, resume: bool = True, max_minutes: float | None = None) -> dict:
     import torch
     cfg = load_config(config_path)
@@ -144,6 +173,8 @@ def train(config_path, resume: bool = True, max_minutes: float | None = None) ->
         opt.load_state_dict(st["opt"])
         step, extra = int(st["step"]), dict(st["extra"])
         _log(f"resumed from {ck} at step {step}")
+    elif t.get("init_from"):
+        extra = _init_from(model, t["init_from"], extra)
     logf = open(wd / "train_log.jsonl", "a", encoding="utf-8")
     n_params = sum(p.numel() for p in model.parameters())
     _log(f"params {n_params/1e6:.2f}M vocab {vocab} train tokens {train_arr.size} "
