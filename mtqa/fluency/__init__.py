@@ -45,8 +45,24 @@ from mtqa.context import resource
 
 #: The model mtqa ships and uses by default (a folder under ``models/``).
 SHIPPED_MODEL = "newslm-5m"
-#: ``models/`` next to the ``mtqa`` package (the repository root).
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+
+
+def _models_dir() -> Path:
+    """Where the shipped model lives: ``$MTQA_MODELS_DIR``; in a checkout (or an
+    editable install) ``models/`` at the repository root; in an installed wheel
+    ``mtqa/_models`` (the same folder, packaged: see pyproject.toml)."""
+    env = os.environ.get("MTQA_MODELS_DIR")
+    if env:
+        return Path(env).expanduser()
+    pkg = Path(__file__).resolve().parents[1]
+    checkout = pkg.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "models").is_dir():
+        return checkout / "models"
+    return pkg / "_models"
+
+
+#: The folder holding the shipped model(s) (see :func:`_models_dir`).
+MODELS_DIR = _models_dir()
 #: Thresholds computed by ``mtqa model calibrate``, stored next to the model.
 CALIBRATION_FILE = "calibration.json"
 
