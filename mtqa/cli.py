@@ -358,16 +358,10 @@ def _rule_dict(cls) -> dict:
 
 
 def _load_commands() -> None:
-    import importlib
-
     from mtqa.commands import COMMAND_MODULES
+    from mtqa.importing import import_listed
 
-    for mod in COMMAND_MODULES:
-        try:
-            importlib.import_module(f"mtqa.commands.{mod}")
-        except ModuleNotFoundError as e:
-            if e.name != f"mtqa.commands.{mod}":
-                raise
+    import_listed("mtqa.commands", COMMAND_MODULES)
 
 
 def main() -> None:

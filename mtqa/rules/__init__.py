@@ -17,8 +17,7 @@ FLU      fluency      ``mtqa/rules/fluency.py``
 
 from __future__ import annotations
 
-import importlib
-
+from mtqa.importing import import_listed
 from mtqa.rules.base import REGISTRY, Rule, matches_code, register
 
 FAMILY_MODULES = ("casing", "quotes", "attribution", "typography", "language", "repetition", "names", "phrases", "fluency")
@@ -32,12 +31,7 @@ def _load() -> None:
     global _loaded
     if _loaded:
         return
-    for mod in FAMILY_MODULES:
-        try:
-            importlib.import_module(f"mtqa.rules.{mod}")
-        except ModuleNotFoundError as e:
-            if e.name != f"mtqa.rules.{mod}":
-                raise
+    import_listed("mtqa.rules", FAMILY_MODULES)
     _loaded = True
 
 
