@@ -73,18 +73,6 @@ class SentenceScore:
         t = self.tokens
         return sum(self.lm) / t if t else float("nan")
 
-    def window_scores(self, width: int = WINDOW_WORDS) -> list[float]:
-        """Mean word score of every run of ``width`` consecutive words (none if shorter)."""
-        s = self.scores
-        if len(s) < width:
-            return []
-        run = sum(s[:width])
-        out = [run / width]
-        for k in range(width, len(s)):
-            run += s[k] - s[k - width]
-            out.append(run / width)
-        return out
-
     def to_dict(self, calibration: "Calibration | None" = None) -> dict[str, Any]:
         d: dict[str, Any] = {"start": self.start, "end": self.end, "slor": _r(self.slor)}
         if calibration is not None:
