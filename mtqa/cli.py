@@ -50,7 +50,7 @@ def main_callback(
 
 
 def build_config(config_file, select, ignore, severity, fail_on, allow, gazetteer, fluency, model, device,
-                 max_bytes, fields):
+                 max_bytes, fields, house_style=None):
     from mtqa.config import ConfigError, load
     from mtqa.finding import Severity
 
@@ -90,6 +90,15 @@ def build_config(config_file, select, ignore, severity, fail_on, allow, gazettee
         changes["max_bytes"] = max_bytes
     if fields:
         changes["fields"] = _split(fields)
+    if house_style:
+        hs = dict(cfg.house_style)
+        for item in _split(house_style):
+            key, sep, value = item.partition("=")
+            key, value = (key.strip().lower(), value.strip().lower()) if sep else ("ukraine", key.strip().lower())
+            if key != "ukraine" or value not in ("ukrainian", "russian"):
+                raise _die(f"--house-style {item}: expected ukraine=ukrainian or ukraine=russian")
+            hs[key] = value
+        changes["house_style"] = hs
     return cfg.replace(**changes)
 
 
@@ -222,6 +231,7 @@ def check(
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Largest document accepted, in bytes (default 10 MB)."),
     allow: Optional[List[str]] = typer.Option(None, "--allow", help="Accepted word or name (repeatable)."),
     gazetteer: Optional[List[str]] = typer.Option(None, "--gazetteer", help="Extra gazetteer file (repeatable)."),
+    house_style: Optional[List[str]] = typer.Option(None, "--house-style", help="Place-name style: ukraine=ukrainian (Kyiv, default) or ukraine=russian (Kiev)."),
     fluency: Optional[bool] = typer.Option(None, "--fluency/--no-fluency", help="Run the language-model fluency scorer."),
     model: Optional[str] = typer.Option(None, "--model", help="Causal LM path or Hugging Face name (default: the shipped model)."),
     device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda"),
@@ -236,7 +246,7 @@ def check(
     from mtqa.readers import ReadError, ReadOptions, formats
 
     cfg = build_config(config, select, ignore, severity, fail_on, allow, gazetteer, fluency, model, device,
-                       max_bytes, field)
+                       max_bytes, field, house_style)
     try:
         fmt_cls = get_formatter(format)
     except KeyError:

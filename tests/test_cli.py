@@ -96,3 +96,27 @@ def test_output_file_written(tmp_path, mtqa):
 
 def test_version(mtqa):
     assert mtqa("--version").stdout.startswith("mtqa ")
+
+
+def test_house_style_flag_overrides_config(tmp_path, mtqa):
+    """Kyiv/Kiev follow the house style: the default (AP/Reuters, Ukrainian-derived) flags
+    'Kiev'; --house-style ukraine=russian flags 'Kyiv' instead; a bad value is a usage error."""
+    kiev = tmp_path / "kiev.txt"
+    kiev.write_text("Officials in Kiev said on Monday that talks would resume.\n", encoding="utf-8")
+    kyiv = tmp_path / "kyiv.txt"
+    kyiv.write_text("Officials in Kyiv said on Monday that talks would resume.\n", encoding="utf-8")
+    base = ["--no-fluency", "--select", "NAM", "--format", "json"]
+
+    def found(path, *extra):
+        r = mtqa("check", path, *base, *extra)
+        assert r.returncode in (0, 1), r.stderr
+        return [(f["code"], f["text"], f["suggestion"]) for d in json.loads(r.stdout)["documents"] for f in d["findings"]]
+
+    assert found(kiev) == [("NAM003", "Kiev", "Kyiv")] and found(kyiv) == []
+    assert found(kiev, "--house-style", "ukraine=russian") == []
+    assert found(kyiv, "--house-style", "ukraine=russian") == [("NAM003", "Kyiv", "Kiev")]
+    (tmp_path / "mtqa.toml").write_text('house-style = { ukraine = "russian" }\n', encoding="utf-8")
+    assert found(kyiv, "--config", tmp_path / "mtqa.toml") == [("NAM003", "Kyiv", "Kiev")]
+    assert found(kyiv, "--config", tmp_path / "mtqa.toml", "--house-style", "ukraine=ukrainian") == []
+    r = mtqa("check", kyiv, "--no-fluency", "--house-style", "ukraine=polish")
+    assert r.returncode == 2 and "--house-style ukraine=polish" in r.stderr
