@@ -107,7 +107,16 @@ def write_card(out: Path, cfg: dict, info: dict) -> None:
         f"peak LR {t['lr']}, linear warmup {t['warmup_steps']} steps then cosine to {t['min_lr']}, "
         f"grad-norm clip {t['grad_clip']}, batch {t['batch_size']} x {t['seq_len']} tokens, "
         f"{t['max_steps']:,} steps planned; seed {t['seed']}.",
-        f"- This export: step {info['step']:,}, **{info['tokens_seen']:,} tokens seen** "
+    ] + [
+        f"- Stage {i}: `{st.get('config')}`, {st.get('step') or 0:,} steps, {(st.get('train_seconds') or 0) / 60:.0f} min "
+        f"inside training steps; validation loss {_fmt((st.get('last_val') or {}).get('val_loss'), 4)} nats/token at its end "
+        f"(log: `train_log.stage{i}.jsonl`)." for i, st in enumerate(info.get("previous_stages") or [], 1)
+    ] + ([
+        f"- Stage {len(info['previous_stages']) + 1} (this run, `{info.get('config')}`): continued from those weights "
+        f"(`init_from`, {info.get('tokens_seen_before', 0):,} tokens seen) with a fresh optimiser, a new batch seed "
+        "and its own warmup + cosine schedule (the hyper-parameters above are this stage's)."
+    ] if info.get("previous_stages") else []) + [
+        f"- This export: step {info['step']:,} of this run, **{info['tokens_seen']:,} tokens seen in all** "
         f"(~{info['tokens_seen']/max(1, info.get('train_tokens') or 1):.2f} epochs of the {(info.get('train_tokens') or 0):,}-token training split), "
         f"{info['train_seconds']/60:.0f} min inside training steps, "
         f"{(info.get('wall_seconds') or 0)/60:.0f} min wall clock (incl. evaluation and checkpointing).",
@@ -164,6 +173,10 @@ def write_card(out: Path, cfg: dict, info: dict) -> None:
         "nohup nice -n 10 python -m mtqa.lm.train configs/lm/newslm-5m.yaml > /work/lmwork/newslm/train.out 2>&1 &",
         "# resumes automatically from the latest checkpoint in /work/lmwork/newslm/ckpt",
         "python -m mtqa.lm.export configs/lm/newslm-5m.yaml            # latest checkpoint -> models/newslm-5m",
+        "# stage 2: continue from those weights (fresh optimiser, new batch seed, second schedule)",
+        "python -m mtqa.lm.train configs/lm/newslm-5m-cont.yaml         # data: link /work/lmwork/newslm/data into its work dir",
+        "python -m mtqa.lm.export configs/lm/newslm-5m-cont.yaml",
+        "mtqa model calibrate                                           # thresholds for the new weights",
         "python benchmarks/bench_lm.py --write                         # figures (+ bench_results.json)",
         "python -m mtqa.lm.export configs/lm/newslm-5m.yaml            # regenerate this card with them",
         "```",

@@ -21,6 +21,25 @@ from .config import load_config, resolve, workdir
 from .tokenizer import EOT, to_hf
 
 
+def _previous_stages(out: Path, extra: dict, config_name: str) -> list:
+    """Summaries of the runs a continued run (``train.init_from``) started from.
+
+    Read from the ``export_info.json`` already in ``out`` before it is overwritten: when
+    it is this run's own earlier export, its list is kept; otherwise that export is the
+    previous stage."""
+    if not extra.get("init_from"):
+        return []
+    prior = _read_json(out / "export_info.json") or {}
+    if not prior:
+        return []
+    if prior.get("config") == config_name:
+        return list(prior.get("previous_stages") or [])
+    keys = ("config", "checkpoint", "step", "max_steps", "tokens_seen", "train_seconds", "wall_seconds", "last_val")
+    summary = {k: prior.get(k) for k in keys}
+    summary["config"] = summary["config"] or "configs/lm/newslm-5m.yaml"  # first exports did not record it
+    return list(prior.get("previous_stages") or []) + [summary]
+
+
 def export(config_path, out_dir=None, checkpoint=None) -> Path:
     import torch
     from .train import build_model, latest_ckpt
@@ -31,6 +50,11 @@ def export(config_path, out_dir=None, checkpoint=None) -> Path:
     if ck is None:
         raise FileNotFoundError(f"no checkpoint in {wd / 'ckpt'}")
     st = torch.load(ck, map_location="cpu", weights_only=True)   # work-dir file, tensors only
+    try:
+        config_name = str(Path(cfg["_config_path"]).resolve().relative_to(resolve(".")))
+    except ValueError:
+        config_name = str(cfg["_config_path"])
+    stages = _previous_stages(out, st["extra"], config_name)
     hf_tok = to_hf(wd / "data" / "tokenizer.json", cfg["model"]["n_positions"])
     model = build_model(cfg, len(hf_tok))
     model.load_state_dict(st["model"])
@@ -56,6 +80,11 @@ def export(config_path, out_dir=None, checkpoint=None) -> Path:
                                    "unk_token": EOT}, indent=2) + "\n")
     # logs next to the model
     log = wd / "train_log.jsonl"
+    for i, stage in enumerate(stages, 1):  # keep the logs of the runs this one continued
+        kept = out / f"train_log.stage{i}.jsonl"
+        if not kept.exists() and (out / "train_log.jsonl").exists() and i == len(stages) \
+                and stage.get("config") != config_name:
+            shutil.copyfile(out / "train_log.jsonl", kept)
     if log.exists():
         shutil.copyfile(log, out / "train_log.jsonl")
         _loss_csv(log, out / "loss_curve.csv")
@@ -63,6 +92,7 @@ def export(config_path, out_dir=None, checkpoint=None) -> Path:
     n_params = sum(p.numel() for p in model.parameters())
     prep = _read_json(wd / "data" / "prep_stats.json")
     info = {
+        "config": config_name,
         "checkpoint": ck.name, "step": int(st["step"]),
         "max_steps": cfg["train"]["max_steps"],
         "final": int(st["step"]) >= cfg["train"]["max_steps"],
@@ -76,6 +106,10 @@ def export(config_path, out_dir=None, checkpoint=None) -> Path:
         "data": prep,
         "tokenizer_compare": _read_json(wd / "data" / "tokenizer_compare.json"),
     }
+    if stages:
+        info["init_from"] = st["extra"].get("init_from")
+        info["tokens_seen_before"] = int(st["extra"].get("tokens_seen_before", 0))
+        info["previous_stages"] = stages
     (out / "export_info.json").write_text(json.dumps(info, indent=1) + "\n")
     from .card import write_card
     write_card(out, cfg, info)
