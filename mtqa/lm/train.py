@@ -120,7 +120,10 @@ def _init_from(model, ref: str, extra: dict) -> dict:
     else:
         st = torch.load(p, map_location="cpu", weights_only=True)
         state, seen = st["model"], st.get("extra", {}).get("tokens_seen", 0)
-    missing, unexpected = model.load_state_dict(state, strict=False)
+    try:
+        missing, unexpected = model.load_state_dict(state, strict=False)
+    except RuntimeError as e:  # shape mismatches
+        raise SystemExit(f"init_from {p}: weights do not fit the configured model ({str(e).splitlines()[-1].strip()})")
     real_missing = [k for k in missing if not k.endswith(("attn.bias", "attn.masked_bias", "lm_head.weight"))]
     if real_missing or unexpected:
         raise SystemExit(f"init_from {p}: weights do not fit the configured model "

@@ -1,0 +1,103 @@
+"""The LM training pipeline end to end on a tiny model: train, export, continue
+from the exported weights (``train.init_from``), export again.
+
+Real code paths (torch training steps, checkpoints, safetensors export, model
+card); the token cache is made here from the shipped tokenizer, so no
+``../shared/data`` is needed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+import yaml
+
+from mtqa.fluency import default_model_path
+
+MODEL = default_model_path()
+pytestmark = pytest.mark.skipif(MODEL is None, reason="no shipped model (its tokenizer builds the token cache)")
+
+SENTENCES = [
+    "The minister said on Tuesday that the talks would continue.",
+    "Officials in Washington declined to comment on the report.",
+    "The central bank left interest rates unchanged in March.",
+    "Protesters gathered outside the parliament building on Sunday.",
+]
+
+
+def _workdir(tmp_path, name):
+    from tokenizers import Tokenizer
+
+    wd = tmp_path / name
+    data = wd / "data"
+    data.mkdir(parents=True)
+    shutil.copyfile(MODEL / "tokenizer.json", data / "tokenizer.json")
+    tok = Tokenizer.from_file(str(data / "tokenizer.json"))
+    ids: list[int] = []
+    for i in range(300):
+        ids += [0, *tok.encode(SENTENCES[i % len(SENTENCES)]).ids]
+    arr = np.array(ids, dtype=np.uint16)
+    np.save(data / "train.npy", arr)
+    np.save(data / "val.npy", arr[: 2000])
+    return wd
+
+
+def _config(tmp_path, name, out, **train):
+    cfg = {"name": "tiny", "workdir": str(_workdir(tmp_path, name)),
+           "model": {"n_layer": 1, "n_embd": 32, "n_head": 2, "n_positions": 32},
+           "train": {"seed": 1, "threads": 1, "seq_len": 16, "batch_size": 4, "lr": 3e-3, "min_lr": 1e-4,
+                     "warmup_steps": 2, "max_steps": 6, "eval_every": 3, "eval_batches": 2, "log_every": 3,
+                     "ckpt_every_s": 3600, "adaptive_threads": False, **train},
+           "export": {"out_dir": str(out)}}
+    p = tmp_path / f"{name}.yaml"
+    p.write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    return p
+
+
+def test_train_export_continue_export(tmp_path):
+    from safetensors.torch import load_file
+
+    from mtqa.lm.export import export
+    from mtqa.lm.train import train
+
+    out = tmp_path / "tiny-model"
+    first = _config(tmp_path, "stage1", out)
+    train(first)
+    export(first)
+    w1 = load_file(str(out / "model.safetensors"))
+    info1 = json.loads((out / "export_info.json").read_text())
+    assert info1["step"] == 6 and info1["final"] and info1["tokens_seen"] == 6 * 4 * 16
+    assert "previous_stages" not in info1
+
+    second = _config(tmp_path, "stage2", out, init_from=str(out), seed=2, max_steps=4)
+    res = train(second)
+    assert res is not None
+    log = [json.loads(x) for x in (tmp_path / "stage2" / "train_log.jsonl").read_text().splitlines()]
+    start = next(r for r in log if r.get("event") == "start")
+    assert start["step"] == 0  # a new run, not a resumed one
+    export(second)
+    info2 = json.loads((out / "export_info.json").read_text())
+    assert info2["tokens_seen_before"] == info1["tokens_seen"]
+    assert info2["tokens_seen"] == info1["tokens_seen"] + 4 * 4 * 16
+    (prev,) = info2["previous_stages"]
+    assert prev["step"] == 6 and prev["tokens_seen"] == info1["tokens_seen"]
+    assert (out / "train_log.stage1.jsonl").is_file()
+    card = (out / "README.md").read_text()
+    assert "Stage 1:" in card and "Stage 2 (this run" in card
+    w2 = load_file(str(out / "model.safetensors"))
+    assert set(w1) == set(w2) and any(not np.allclose(w1[k].numpy(), w2[k].numpy()) for k in w1)
+
+    # exporting the same run again keeps one previous stage (not its own earlier export)
+    export(second)
+    assert len(json.loads((out / "export_info.json").read_text())["previous_stages"]) == 1
+
+    # weights that do not fit the configured model are refused, not half-loaded
+    bad = _config(tmp_path, "bad", tmp_path / "bad-out", init_from=str(out))
+    cfg = yaml.safe_load(bad.read_text())
+    cfg["model"]["n_embd"] = 64
+    bad.write_text(yaml.safe_dump(cfg))
+    with pytest.raises(SystemExit, match="do not fit"):
+        train(bad)
