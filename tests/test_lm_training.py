@@ -57,7 +57,16 @@ def _config(tmp_path, name, out, **train):
     return p
 
 
-def test_train_export_continue_export(tmp_path):
+@pytest.fixture
+def keep_threads():
+    import torch
+
+    n = torch.get_num_threads()
+    yield
+    torch.set_num_threads(n)  # train() sets the process-wide torch thread count
+
+
+def test_train_export_continue_export(tmp_path, keep_threads):
     from safetensors.torch import load_file
 
     from mtqa.lm.export import export
