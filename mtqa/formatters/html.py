@@ -136,7 +136,8 @@ class HtmlFormatter(Formatter):
     name = "html"
 
     def begin(self) -> None:
-        self.body = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+", encoding="utf-8")
+        # newline="": the text goes out exactly as it came in (no \r\n → \n on reading it back)
+        self.body = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+", encoding="utf-8", newline="")
         self.toc: list[tuple[str, str, dict[str, int], bool]] = []
         self.errors: list[ReadError] = []
         self.names: dict[tuple[str, str, str], dict[str, Any]] = {}

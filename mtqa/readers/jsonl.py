@@ -143,8 +143,8 @@ def string_maps(line: str, keys: set[str]) -> dict[str, list[int]]:
             if depth == 1 and expect_key:
                 last_key = value
                 expect_key = False
-            elif depth == 1 and last_key in keys and last_key not in out:
-                out[last_key] = table
+            elif depth == 1 and last_key in keys:
+                out[last_key] = table  # a repeated key: the last value counts, as in json.loads
         else:
             i += 1
     return out

@@ -38,7 +38,8 @@ Path = tuple
 
 def string_tables(text: str, wanted: set[Path]) -> dict[Path, list[int]]:
     """For JSON string values at the ``wanted`` paths: decoded index -> file offset
-    (one extra entry for the end)."""
+    (one extra entry for the end).  Of a key an object repeats, the last
+    occurrence counts, as in :func:`json.loads`."""
     from mtqa.readers.jsonl import _scan_string
 
     out: dict[Path, list[int]] = {}
@@ -71,10 +72,9 @@ def string_tables(text: str, wanted: set[Path]) -> dict[Path, list[int]]:
                 continue
             path = tuple(f[1] for f in stack)
             if path in wanted:
+                # no early exit: a key given twice holds the value json.loads keeps, the last one
                 _, table, _ = _scan_string(text, m.start())
                 out[path] = table
-                if len(out) == len(wanted):
-                    break
     return out
 
 
