@@ -93,11 +93,11 @@ _TEXT_RUN = {"xml": re.compile(rb">([^<>]{3,})<"), "json": re.compile(rb'"((?:[^
 # well-formed pieces to put inside a text run (the file stays readable)
 INLINE = {
     "xml": [b"<![CDATA[The the x , y]]>", b"<!-- c -->", b"&amp;", b"&#8220;", b"&#x201C;", b"&lt;script&gt;",
-            b"<?pi x?>", b"&nbsp;", b"\r\n", b"<em>us</em> diplomacy", b"<br/>", b"&#x1F1F7;", b"\xcc\x81",
+            b"<?pi x?>", b"&nbsp;", b"\r\n", b"\r", b"<em>us</em> diplomacy", b"<br/>", b"&#x1F1F7;", b"\xcc\x81",
             b"\xe2\x80\xae", b" , ", b"<person>Josh Ernest</person>"],
     "html": [b"<em>x</em>", b"<br>", b"&amp;", b"&nbsp;", b"&#8220;", b"&amp", b"<!-- c -->",
              b"<script>alert(1)</script>", b"<span hidden>the the</span>", b"<p>", b"</p>", b"&#xD800;",
-             b"<b>White</b> house", b"\r\n", b" , ", b"&lt;script&gt;"],
+             b"<b>White</b> house", b"\r\n", b"\r", b" , ", b"&lt;script&gt;"],
     "json": [b"\\n", b"\\u201c", b'\\"', b"\\\\", b"\\ud800", b"\\ud83c\\udde7", b"\\/", b"\\r\\n",
              b"\\t", b" , ", b"\\u0301", b"<p>us diplomacy</p>", b"&amp;"],
 }
@@ -235,6 +235,18 @@ def test_duplicate_json_keys_point_at_the_value_json_keeps(tmp_path):
         assert {f.code for f in report.findings} >= {"REP001", "TYP001"}
         for f in report.findings:
             assert line[f.column - 1:].startswith(f.text), (fmt, f.code, f.column)
+
+
+def test_lone_carriage_returns_in_xml_do_not_shift_positions():
+    """Expat ends a line at a lone \\r too: its positions must be resolved the same way, or every
+    finding after a lone \\r lands a line too low."""
+    data = (WIRE / "story.nitf.xml").read_bytes()
+    for mutated_data in (data.replace(b'xml:lang="en">', b'xml:lang="en">x\ry\r\r', 1),
+                         data.replace(b"reports .", b"reports\r ."), data.replace(b"\n", b"\r")):
+        (doc,) = _read("story.nitf.xml", "nitf", mutated_data)
+        report = CHECKER.check_document(doc)
+        assert len(report.findings) >= 15
+        check_positions(doc, report, mutated_data, "nitf")
 
 
 # -- the CLI: exit 2 and one line per unreadable input ----------------------------------------------------------

@@ -92,6 +92,16 @@ class OffsetOrigin:
         self.t, self.s, self.exact, self.lines = state
 
 
+_XML_EOL = re.compile(r"\r\n?|\n")
+
+
+def xml_line_starts(text: str) -> array:
+    """Line starts as an XML parser counts lines: ``\r\n``, ``\r`` and ``\n`` each end one."""
+    starts = array("q", [0])
+    starts.extend(m.end() for m in _XML_EOL.finditer(text))
+    return starts
+
+
 # ---------------------------------------------------------------------------
 # the light tree shared by the XML and HTML parsers
 # ---------------------------------------------------------------------------
@@ -212,6 +222,9 @@ def parse_xml(data: bytes) -> tuple[Node, str, array]:
 
     text = decode_xml(data)
     starts = line_starts(text)
+    # expat numbers lines by XML's end-of-line rule (\r\n, a lone \r and \n each end one):
+    # its (line, column) must be resolved with the same rule, or a lone \r shifts every later position
+    xml_starts = xml_line_starts(text) if "\r" in text else starts
 
     class _Parser(DefusedExpatParser):
         def reset(self) -> None:
@@ -233,8 +246,8 @@ def parse_xml(data: bytes) -> tuple[Node, str, array]:
         def _pos(self) -> int:
             line = self.loc.getLineNumber() or 1
             col = self.loc.getColumnNumber() or 0
-            if line - 1 < len(starts):
-                return min(starts[line - 1] + col, len(text))
+            if line - 1 < len(xml_starts):
+                return min(xml_starts[line - 1] + col, len(text))
             return len(text)
 
         def startElementNS(self, name, qname, attrs) -> None:
