@@ -167,7 +167,7 @@ byte_inputs = st.one_of(
 )
 
 
-@budget(150)
+@budget(60)
 @given(byte_inputs)
 def test_fix_command_on_arbitrary_bytes(tmp_path_factory, data):
     """`mtqa fix FILE -o OUT` and `--in-place`: exit 0 with the fixed text written with the input's BOM

@@ -92,7 +92,7 @@ def _cands(cands):
     return [(c.entry.id, c.confidence, c.evidence, c.key, c.form) for c in cands]
 
 
-@budget(1500)
+@budget(1200)
 @given(queries, st.integers(1, 6), st.sampled_from([0.0, 0.3, 0.3, 0.6, 0.9]))
 def test_lookup_candidates(query, top, min_confidence):
     tick("gazetteer: lookup")
@@ -115,7 +115,7 @@ def _normalize(args, stdin=None):
     return CliRunner().invoke(app, ["normalize", *args], input=stdin, catch_exceptions=False)
 
 
-@budget(120)
+@budget(80)
 @given(st.lists(queries.filter(lambda q: "\r" not in q and "\n" not in q), min_size=1, max_size=6),
        st.integers(1, 4), st.sampled_from(["json", "tsv"]))
 def test_normalize_command_streams_one_answer_per_query(qs, top, fmt):
@@ -159,7 +159,7 @@ def _hits(hits):
     return [(h.kind, h.start, h.end, h.text, h.suggestion, h.confidence, h.entry_id, h.evidence) for h in hits]
 
 
-@budget(1000)
+@budget(500)
 @given(documents)
 def test_matcher_hits_slice_to_their_text_and_are_deterministic(text):
     tick("gazetteer: matcher")
@@ -220,3 +220,22 @@ def test_lookup_survives_lone_surrogates(query):
 def test_lookup_is_sorted_by_confidence(query):
     confs = [c.confidence for c in GAZ.lookup(query, top=5, min_confidence=0.0)]
     assert confs == sorted(confs, reverse=True)
+
+
+@pytest.mark.xfail(strict=True, reason="an undecodable byte in an argument or a stdin line reaches the lookup (and "
+                                       "the output) as a lone surrogate: mtqa normalize dies with a "
+                                       "UnicodeEncodeError traceback (mtqa/gazetteer/keys.py stable_hash, "
+                                       "mtqa/commands/normalize.py writing the query)")
+def test_normalize_command_survives_undecodable_input():
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = {**os.environ, "NO_COLOR": "1"}
+    for args, stdin in (([b"Ferst\xffappen"], b""), ([b"-"], b"Moravetsky\n\xff\xfe bad\n")):
+        r = subprocess.run([sys.executable, "-m", "mtqa", "normalize", *args], input=stdin, capture_output=True,
+                           cwd=ROOT, env=env, timeout=300)
+        assert b"Traceback" not in r.stderr
+        assert r.returncode in (0, 2)

@@ -363,7 +363,7 @@ source_names = st.one_of(st.sampled_from(['<script>alert(1)</script>.txt', '"><i
                          st.text(min_size=1, max_size=20).filter(lambda s: "\x00" not in s))
 
 
-@budget(400)
+@budget(250)
 @given(st.lists(st.one_of(mutated(), st.tuples(source_names, st.just("text"), spliced_news().map(
     lambda s: s.encode("utf-8", "replace")))), min_size=1, max_size=3), source_names)
 def test_html_report_of_fuzzed_inputs_is_well_formed_and_escaped(cases, error_name):
