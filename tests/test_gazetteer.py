@@ -204,18 +204,34 @@ def test_compiled_index_is_cached_on_disk(tmp_path, monkeypatch):
     from mtqa.gazetteer import resource
 
     monkeypatch.setenv("MTQA_CACHE_DIR", str(tmp_path))
+    (tmp_path / "gazetteer-0123.json").write_text("{}", encoding="utf-8")  # an old-format cache file
     files = resource.source_files([str(DESK)], defaults=False)
     first = resource.build_index(files)
-    cached = list(tmp_path.glob("gazetteer-*.json"))
-    assert len(cached) == 2 and list(tmp_path.glob("gazetteer-*.bin"))  # main + attested words
+    assert len(list(tmp_path.glob("gazetteer-*.idx"))) == 1 and list(tmp_path.glob("gazetteer-*.attested.txt"))
+    assert not list(tmp_path.glob("gazetteer-*.json"))  # old formats are removed
     second = resource.build_index(files)
     assert [(f.entry, f.kind, f.skel) for f in second.forms] == [(f.entry, f.kind, f.skel) for f in first.forms]
+    assert [e.to_dict() for e in second.entries] == [e.to_dict() for e in first.entries]
     assert second.lookup("Dzhebhat EN-Nusra")[0].name == "Jabhat al-Nusra"
+    assert second.lookup("Dzhebhat EN-Nusra")[0].to_dict() == first.lookup("Dzhebhat EN-Nusra")[0].to_dict()
     # a changed file is a different cache key
     other = tmp_path / "other.tsv"
     other.write_text(DESK.read_text(encoding="utf-8") + "per:new\tNew Person\tperson\t\t\t\t\n", encoding="utf-8")
     resource.build_index(resource.source_files([str(other)], defaults=False))
-    assert len(list(tmp_path.glob("gazetteer-*.bin"))) == 2
+    assert len(list(tmp_path.glob("gazetteer-*.idx"))) == 2
+
+
+def test_a_damaged_cache_file_is_rebuilt(tmp_path, monkeypatch):
+    from mtqa.gazetteer import resource
+
+    monkeypatch.setenv("MTQA_CACHE_DIR", str(tmp_path))
+    files = resource.source_files([str(DESK)], defaults=False)
+    resource.build_index(files)
+    (idx,) = tmp_path.glob("gazetteer-*.idx")
+    idx.write_bytes(idx.read_bytes()[:1000])  # truncated
+    again = resource.build_index(files)
+    assert again.lookup("Dzhebhat EN-Nusra")[0].name == "Jabhat al-Nusra"
+    assert resource.build_index(files).lookup("Ivan Kuzkyn")[0].name == "Ivan Kuzkin"  # and rewritten
 
 
 def test_unwritable_cache_dir_is_ignored(tmp_path, monkeypatch):

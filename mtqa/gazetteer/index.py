@@ -27,15 +27,19 @@ are scored, with rapidfuzz's Levenshtein distance on the skeletons.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from array import array
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
+from zlib import crc32
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz import process
 
-from mtqa.gazetteer.keys import HAS_CYRILLIC, consonant_key, deletions, norm, skeleton, stable_hash
+from mtqa.gazetteer.keys import HAS_CYRILLIC, consonant_key, deletions, norm, skeleton
 from mtqa.gazetteer.model import Candidate, Entry
 
 KIND_ORDER = ("name", "alias", "surname", "translit", "tsurname", "learned")
@@ -90,21 +94,85 @@ def entry_forms(entry: Entry, learned=None) -> list[tuple[str, str, str, str]]:
     return out
 
 
+class LazyEntries(Sequence):
+    """Entries kept as their JSON rows (what the on-disk cache stores) and decoded
+    on first access: a run that never reports a name never decodes them."""
+
+    def __init__(self, rows: list[str]):
+        self._rows = rows
+        self._made: list[Entry | None] = [None] * len(rows)
+
+    @staticmethod
+    def row(e: Entry) -> str:
+        return json.dumps([e.id, e.name, e.type, list(e.aliases), [list(x) for x in e.foreign], list(e.context),
+                           e.note, e.source], ensure_ascii=False)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self._rows)))]
+        e = self._made[i]
+        if e is None:
+            r = json.loads(self._rows[i])
+            e = self._made[i] = Entry(r[0], r[1], r[2], tuple(r[3]), tuple((a, b) for a, b in r[4]), tuple(r[5]),
+                                      r[6], r[7])
+        return e
+
+
+class FormTable:
+    """The forms as columns (what the on-disk cache stores); a :class:`Form` object
+    is made only for a form a lookup returns."""
+
+    __slots__ = ("entry", "kind", "text", "skel", "schemes", "source", "close", "_made")
+
+    def __init__(self, entry, kind, text, skel, schemes, source, close):
+        self.entry, self.kind, self.text, self.skel = entry, kind, text, skel
+        self.schemes, self.source, self.close = schemes, source, close
+        self._made: dict[int, Form] = {}
+
+    @classmethod
+    def of(cls, forms: "Sequence[Form]") -> "FormTable":
+        return cls(array("i", [f.entry for f in forms]), [f.kind for f in forms], [f.text for f in forms],
+                   [f.skel for f in forms], [f.schemes for f in forms], [f.source for f in forms],
+                   bytes(bool(f.close) for f in forms))
+
+    def __len__(self) -> int:
+        return len(self.skel)
+
+    def __getitem__(self, i: int) -> Form:
+        f = self._made.get(i)
+        if f is None:
+            if i < 0:
+                i += len(self.skel)
+            f = self._made[i] = Form(self.entry[i], self.kind[i], self.text[i], self.skel[i], self.schemes[i],
+                                     self.source[i], bool(self.close[i]))
+        return f
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self.skel)))
+
+
 class GazetteerIndex:
     """Entries plus the exact and blocked indexes over their forms."""
 
-    def __init__(self, entries: Sequence[Entry], forms: list[Form], prior: Sequence[float] | None = None,
+    def __init__(self, entries: Sequence[Entry], forms: "list[Form] | FormTable", prior: Sequence[float] | None = None,
                  house_style: Sequence[tuple[str, str]] = (), common_words: Iterable[str] = (),
-                 blocks: "tuple[array, array] | None" = None, attested_words: Iterable[str] | None = (),
+                 blocks: "tuple[array, array, array] | None" = None, attested_words: Iterable[str] | None = (),
                  token_tables: "tuple[Iterable[str], Iterable[str]] | None" = None,
-                 cons: "list[str] | None" = None, accepted: "dict[str, list[int]] | None" = None):
-        self.entries = list(entries)
-        self.forms = forms
+                 cons: "list[str] | None" = None, accepted: "dict[str, list[int]] | None" = None,
+                 surnames: "dict[str, list[int]] | None" = None):
+        self.entries = entries if isinstance(entries, LazyEntries) else list(entries)
+        self.forms = forms if isinstance(forms, FormTable) else FormTable.of(forms)
+        table = self.forms
         self.prior = list(prior) if prior is not None else None
         self.house_style = list(house_style)
+        self._skels = table.skel
         self.by_skel: dict[str, list[int]] = {}
-        for fi, f in enumerate(forms):
-            self.by_skel.setdefault(f.skel, []).append(fi)
+        setd = self.by_skel.setdefault
+        for fi, sk in enumerate(self._skels):
+            setd(sk, []).append(fi)
         if accepted is None:
             accepted = {}
             for ei, e in enumerate(self.entries):
@@ -113,25 +181,28 @@ class GazetteerIndex:
                     if ei not in lst:
                         lst.append(ei)
         self.accepted: dict[str, list[int]] = accepted
-        self.surnames: dict[str, list[int]] = {}
-        for f in forms:
-            if f.kind == "surname":
-                lst = self.surnames.setdefault(norm(f.text), [])
-                if f.entry not in lst:
-                    lst.append(f.entry)
+        if surnames is None:
+            surnames = {}
+            for fi, kind in enumerate(table.kind):
+                if kind == "surname":
+                    lst = surnames.setdefault(norm(table.text[fi]), [])
+                    if table.entry[fi] not in lst:
+                        lst.append(table.entry[fi])
+        self.surnames: dict[str, list[int]] = surnames
         self.common_words = frozenset(common_words)
         # rarer words still seen in English text (None: loaded on first use by the owner)
         self._attested = frozenset(attested_words) if attested_words is not None else None
         self.attested_loader = None
         self.token_tables = (frozenset(token_tables[0]), frozenset(token_tables[1])) if token_tables else None
         self.lookalike_raw: "frozenset[str] | None" = None  # set by the loader or the matcher
-        self._skels = [f.skel for f in forms]
-        self._cons = cons if cons is not None else [consonant_key(f.skel) for f in forms]
+        self._cons = cons if cons is not None else [consonant_key(sk) for sk in self._skels]
         if blocks is not None:
-            self._hashes, self._ids = blocks
+            self._hashes, self._ids, self._offsets = blocks
         else:
             self._build_blocks()
-        self.tokens = self._token_keys()
+        self._shift = 32 - (len(self._offsets) - 1).bit_length() + 1
+        self._tokens: "frozenset[str] | None" = None
+        self._ctokens: "frozenset[str] | None" = None
         self.accepted_tokens = frozenset(w for k in self.accepted for w in k.split())
 
     # -- construction ------------------------------------------------------
@@ -161,22 +232,24 @@ class GazetteerIndex:
                    attested_words=attested_words)
 
     def _build_blocks(self) -> None:
-        hashes: list[int] = []
-        ids: list[int] = []
-        for fi, f in enumerate(self.forms):
-            for k in block_keys(f.skel):
-                hashes.append(stable_hash(k))
-                ids.append(fi)
-        order = sorted(range(len(hashes)), key=hashes.__getitem__)
-        self._hashes = array("q", [hashes[i] for i in order])
-        self._ids = array("i", [ids[i] for i in order])
+        """Postings sorted by the 32-bit hash of their blocking key, plus a table of
+        where each value of the hash's top bits starts, so that a key is found by a
+        bisection over a few postings."""
+        pairs: list[tuple[int, int]] = []
+        for fi, sk in enumerate(self._skels):
+            for k in block_keys(sk):
+                pairs.append((key_hash(k), fi))
+        pairs.sort()
+        self._hashes = array("I", [h for h, _ in pairs])
+        self._ids = array("i", [i for _, i in pairs])
+        self._offsets = block_offsets(self._hashes)
 
-    def _token_keys(self) -> frozenset[str]:
+    @property
+    def tokens(self) -> frozenset[str]:
         """Skeletons of every word of every form (a quick 'could this word be part of a name' test)."""
-        out: set[str] = set()
-        for f in self.forms:
-            out.update(f.skel.split())
-        return frozenset(out)
+        if self._tokens is None:
+            self._tokens = frozenset(w for sk in self._skels for w in sk.split())
+        return self._tokens
 
     # -- queries -------------------------------------------------------------
     @property
@@ -190,18 +263,45 @@ class GazetteerIndex:
         return norm(text) in self.accepted
 
     def block(self, skel: str) -> list[int]:
-        """Form ids filed under the query skeleton's blocking keys (unique; blocks longer than MAX_BLOCK skipped)."""
-        hashes, ids = self._hashes, self._ids
+        """Form ids filed under the query skeleton's blocking keys (unique; blocks longer than MAX_BLOCK skipped).
+
+        Two exact shortcuts skip keys that cannot be filed: a one-deletion neighbour
+        (on both sides) changes at most two words, so a query of n words needs at
+        least n - 2 of them among the forms' words; a consonant key needs every word's
+        consonant key among the forms'.  Most multi-word windows of running text fail
+        both and cost two set lookups instead of a dozen probes."""
+        words = skel.split()
+        n = len(words)
+        tokens, ctokens = self.token_sets()
+        ck = consonant_key(skel)
+        use_dels = n < 3 or sum(w in tokens for w in words) >= n - 2
+        if not use_dels and not all(w in ctokens for w in ck.split()):
+            return []
+        if use_dels:
+            keys = block_keys(skel)
+        else:
+            keys = ["C" + ck]
+        hashes, ids, offsets, shift = self._hashes, self._ids, self._offsets, self._shift
         out: set[int] = set()
-        for k in block_keys(skel):
-            h = stable_hash(k)
-            a = bisect_left(hashes, h)
-            if a == len(hashes) or hashes[a] != h:
+        for k in keys:
+            h = key_hash(k)
+            b = h >> shift
+            lo, hi = offsets[b], offsets[b + 1]
+            if lo == hi:
                 continue
-            b = bisect_right(hashes, h, a)
-            if b - a <= MAX_BLOCK:
-                out.update(ids[a:b])
+            a = bisect_left(hashes, h, lo, hi)
+            if a == hi or hashes[a] != h:
+                continue
+            e = bisect_right(hashes, h, a, hi)
+            if e - a <= MAX_BLOCK:
+                out.update(ids[a:e])
         return list(out)
+
+    def token_sets(self) -> tuple[frozenset, frozenset]:
+        """(every word of every form's skeleton, every word of every consonant key)."""
+        if self._ctokens is None:
+            self._ctokens = frozenset(w for ck in self._cons for w in ck.split())
+        return self.tokens, self._ctokens
 
     def lookup(self, query: str, top: int = 5, min_confidence: float = 0.3, types: Iterable[str] | None = None,
                fuzzy: bool = True) -> list[Candidate]:
@@ -313,9 +413,28 @@ def is_close(skel: str, accepted_skels: Sequence[str]) -> bool:
 
 
 def block_keys(skel: str) -> list[str]:
-    keys = {"S" + d for d in deletions(skel)} if len(skel) >= 3 else {"S" + skel}
-    keys.add("C" + consonant_key(skel))
-    return sorted(keys)
+    """The skeleton's one-deletion neighbourhood ("S" keys; the skeleton itself when
+    shorter than three letters) and its consonant key ("C"), each once."""
+    keys = ["S" + d for d in deletions(skel)] if len(skel) >= 3 else ["S" + skel]
+    keys.append("C" + consonant_key(skel))
+    return keys
+
+
+def key_hash(key: str) -> int:
+    """The 32-bit hash a blocking key is filed under (the same in every process; a
+    rare collision only adds candidates that the distance then rejects)."""
+    return crc32(key.encode("utf-8"))
+
+
+def block_offsets(hashes: "array") -> "array":
+    """offsets[b] = index of the first posting whose hash's top bits are >= b, for
+    2**bits buckets with bits chosen so that a bucket holds about four postings."""
+    bits = max(4, min(24, (max(len(hashes), 1) // 4).bit_length()))
+    shift = 32 - bits
+    counts = [0] * ((1 << bits) + 1)
+    for h in hashes:
+        counts[(h >> shift) + 1] += 1
+    return array("i", accumulate(counts))
 
 
 def fuzzy_confidence(query_skel: str, form_skel: str, dist: int, kind: str) -> float:

@@ -71,6 +71,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz.distance import Levenshtein
 
 from mtqa.gazetteer.keys import ARTICLES, ASSIMILATED, norm, norm_literal, skeleton
+from mtqa.trie_regex import trie_pattern
 
 if TYPE_CHECKING:  # pragma: no cover
     from mtqa.gazetteer.resource import Gazetteer
@@ -83,8 +84,13 @@ _PARTICLE = r"(?:al|el|an|ash|as|ad|at|ar|az|bin|ben|ibn|bint|abu|de|da|di|del|d
 # a run starts at a capital; a run that continues a word ("iPhone") is skipped in code,
 # one after an article and hyphen ("an-Nusra") is extended back over the article
 _CAPW = rf"[{_UP}][\w'’]*(?:-[\w'’]+)*"
-RUN_RE = re.compile(rf"{_CAPW}(?:(?:[ \t]+{_PARTICLE})*[ \t]+(?:{_CAPW}|{_ART}-{_CAPW}))*")
+# the same language as written above, in a form Python's engine runs faster: possessive
+# quantifiers (a word never gives back letters) and the particles as a trie
+_CAPW_FAST = rf"[{_UP}][\w'’]*+(?:-[\w'’]++)*+"
+RUN_RE = re.compile(rf"{_CAPW_FAST}(?:(?:[ \t]+(?:{trie_pattern(_PARTICLE[3:-1].split('|'), fold=False)}))*"
+                    rf"[ \t]+(?:{_CAPW_FAST}|{_ART}-{_CAPW_FAST}))*")
 _ART_BEFORE = re.compile(rf"(?<![\w'’-]){_ART}-\Z", re.I)
+_DASH_CAP = re.compile(rf"-[{_UP}]")  # cheap (literal first character): where an "an-Nusra" may start
 _PREV_WORD = re.compile(r"(?<![\w'’-])([a-z][a-z'’]{3,})[ \t]+\Z")
 _ART_PREFIX = re.compile(r"(?:an|ash|as|ad|at|ar|az|en|es|el|ul|ed|et|er|ez|al)-", re.I)
 _TOKEN_RE = re.compile(r"\S+")
@@ -149,7 +155,9 @@ class DocumentMatcher:
         self.house_ru = {norm(a): b for a, b in gaz.index.house_style}
         self.house_first = {k.split()[0] for k in (*self.house_ru, *self.house_uk) if k}
         self._run_cache: dict[str, tuple] = {}
+        self._empty_runs: set[str] = set()  # runs (upper-case first letter) known to produce nothing
         self._tok_cache: dict[str, int] = {}
+        self._boring: set[str] = set(PARTICLES)  # words whose status is 0
         if gaz.index.token_tables is None:
             gaz.index.token_tables = _token_tables(gaz.index)
         self.lookalike_words, self.token_dels = gaz.index.token_tables
@@ -176,8 +184,35 @@ class DocumentMatcher:
         the rare runs that produce something are looked at again, for the
         document-dependent parts: context keywords, the allow list, the
         house-style exceptions."""
-        hits: list[NameHit] = []
         cache = self._run_cache
+        empty = self._empty_runs
+        # fast path: the distinct runs of the document not already known to produce
+        # nothing (a C-level set difference), and any article-and-hyphen form ("an-Nusra",
+        # which a garbled lower-case word may precede); most documents stop here
+        todo = set(RUN_RE.findall(text))
+        todo.difference_update(empty)
+        live = False
+        for run in todo:
+            protos = cache.get(run)
+            if protos is None:
+                protos = self._analyze_run(run, "")
+                if len(cache) > 300_000:
+                    cache.clear()
+                    empty.clear()
+                cache[run] = protos
+            if protos:
+                live = True
+            else:
+                empty.add(run)
+        if not live:
+            for m in _DASH_CAP.finditer(text):
+                i = m.start()
+                if _ART_BEFORE.search(text, max(0, i - 8), i + 1):
+                    live = True
+                    break
+            if not live:
+                return []
+        hits: list[NameHit] = []
         seen_unverified: set[str] = set()
         for m in RUN_RE.finditer(text):
             run = m.group(0)
@@ -192,11 +227,11 @@ class DocumentMatcher:
                     run = text[base:m.end()]
                 elif c.isalnum() or c in "'’_":
                     continue  # inside a word: "iPhone", "McDonald"
+            if run in empty:
+                continue
             protos = cache.get(run)
             if protos is None:
                 protos = self._analyze_run(run, "")
-                if len(cache) > 300_000:
-                    cache.clear()
                 cache[run] = protos
             if run[0].islower():
                 # "dzhebhat an-Nusra": a garbled lower-case word before an article form
@@ -256,6 +291,8 @@ class DocumentMatcher:
                     if signature(w) >= 2:
                         st |= 2
             self._tok_cache[w] = st
+            if not st:
+                self._boring.add(w)
         return st
 
     def _near_token(self, sk: str) -> bool:
@@ -276,11 +313,9 @@ class DocumentMatcher:
         (rel_start, rel_end, window, judgement, words)."""
         full = f"{lead} {run}" if lead else run
         words = full.split()
-        status = [self._token_status(w) if w not in PARTICLES else 0 for w in words]
-        if lead:
-            status[0] |= 1
-        if not any(status):
-            return ()
+        boring = self._boring
+        if not lead and boring.issuperset(words):
+            return ()  # every word already known to be of no interest (one C-level test)
         toks = []
         for t in _TOKEN_RE.finditer(full):
             w = t.group(0)
@@ -289,6 +324,9 @@ class DocumentMatcher:
         status = [self._token_status(w) if w not in PARTICLES else 0 for _, _, w in toks]
         if lead:
             status[0] |= 1
+        if not any(status):
+            boring.update(words)  # each word as written: its possessive-stripped form is of no interest
+            return ()
         n = len(toks)
         out: list[tuple] = []
         covered: list[tuple[int, int]] = []
@@ -358,8 +396,13 @@ class DocumentMatcher:
         words = window.split()
         if any(norm(w) in self.house_ru or norm(w) in self.house_uk for w in words):
             return ()
-        sk = skeleton(window)
-        exact = sk in idx.by_skel
+        # an exact skeleton match needs every word's skeleton among the forms' words
+        # (skeletons are word by word), which is cheaper to rule out than to compute
+        tokens = idx.tokens
+        if nwords > 1 and not all(t in tokens for w in words for t in skeleton(w).split()):
+            exact = False
+        else:
+            exact = skeleton(window) in idx.by_skel
         garbled = [w for w in words if w not in PARTICLES and not self._is_common(w)
                    and not all(t in idx.accepted_tokens for t in norm(w).split())]
         if lower_first and not exact:
@@ -372,6 +415,9 @@ class DocumentMatcher:
                 return ()
         elif not exact and not garbled:
             return ()
+        elif not exact and not any(t in idx.accepted_tokens for w in words for t in norm(w).split()
+                                   if t not in ARTICLES and t not in PARTICLES):
+            return ()  # a fuzzy multi-word match needs a word that is exactly the entry's (below)
         cands = idx.lookup(window, top=3, min_confidence=0.45, fuzzy=not exact or nwords > 1)
         cands = [c for c in cands if c.confidence < 1.0]
         if not cands:

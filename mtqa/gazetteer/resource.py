@@ -7,10 +7,12 @@ style (``config.house_style["ukraine"]``: ``ukrainian`` (default) or
 tuple, so many checkers (tests, the names report) share one.
 
 Building the index romanizes every Cyrillic form in eight schemes, which
-takes a second or two; the compiled forms are therefore cached as JSON under
+takes a second or two; the compiled index is therefore cached under
 the user cache directory (``$MTQA_CACHE_DIR``, else ``$XDG_CACHE_HOME/mtqa``,
 else ``~/.cache/mtqa``), keyed by a hash of every gazetteer file's content and
-of the key-building code.  ``MTQA_NO_CACHE=1`` disables the cache; an
+of the key-building code.  The cache is a sectioned binary file (raw arrays and
+line lists, no pickle): loading it takes a few tens of milliseconds, and
+entries and forms become objects only when a lookup returns them.  ``MTQA_NO_CACHE=1`` disables the cache; an
 unwritable cache directory is silently skipped.
 """
 
@@ -27,7 +29,7 @@ from mtqa.context import resource
 from mtqa.gazetteer import loader
 from mtqa.gazetteer.model import Entry
 
-CACHE_FORMAT = 9
+CACHE_FORMAT = 10
 COMMON_WORDS = 60_000  # wordfreq's most frequent English words count as "ordinary English"
 ATTESTED_WORDS = 160_000  # ... and up to this rank as "seen in English" (zipf ≳ 1.6)
 _LOCK = threading.Lock()
@@ -118,44 +120,132 @@ def _word_lists() -> tuple[list[str], list[str]]:
     return words[:COMMON_WORDS], [w for w in words[COMMON_WORDS:] if w.isalpha()]
 
 
+_MAGIC = b"MTQA-GAZETTEER\n"
+
+
+def _pack(sections: dict) -> bytes:
+    """One cache file: magic, a JSON header naming each section's kind, offset and
+    length, then the sections: "lines" (UTF-8, one string per line), "json", or a
+    raw array ("I", "i") or byte string ("b")."""
+    blobs: list[bytes] = []
+    head: dict = {}
+    pos = 0
+    for name, (kind, value) in sections.items():
+        if kind == "lines":
+            raw = "\n".join(value).encode("utf-8")
+            extra = len(value)
+        elif kind == "json":
+            raw = json.dumps(value, ensure_ascii=False).encode("utf-8")
+            extra = 0
+        elif kind == "b":
+            raw, extra = bytes(value), 0
+        else:
+            raw, extra = value.tobytes(), 0
+        head[name] = [kind, pos, len(raw), extra]
+        blobs.append(raw)
+        pos += len(raw)
+    header = json.dumps({"format": CACHE_FORMAT, "sections": head}).encode("utf-8")
+    return _MAGIC + len(header).to_bytes(4, "little") + header + b"".join(blobs)
+
+
+def _unpack(raw: bytes) -> dict:
+    from array import array
+
+    if not raw.startswith(_MAGIC):
+        raise ValueError("not a gazetteer cache file")
+    n = int.from_bytes(raw[len(_MAGIC):len(_MAGIC) + 4], "little")
+    start = len(_MAGIC) + 4
+    header = json.loads(raw[start:start + n])
+    if header.get("format") != CACHE_FORMAT:
+        raise ValueError("old cache format")
+    base = start + n
+    mv = memoryview(raw)
+    out: dict = {}
+    for name, (kind, pos, length, extra) in header["sections"].items():
+        chunk = mv[base + pos:base + pos + length]
+        if kind == "lines":
+            out[name] = str(chunk, "utf-8").split("\n") if extra else []
+            if len(out[name]) != extra:
+                raise ValueError(f"section {name}: {len(out[name])} lines, expected {extra}")
+        elif kind == "json":
+            out[name] = json.loads(bytes(chunk))
+        elif kind == "b":
+            out[name] = bytes(chunk)
+        else:
+            arr = array(kind)
+            arr.frombytes(chunk)
+            out[name] = arr
+    return out
+
+
+def _from_cache(raw: bytes, house, attested_path: Path):
+    from mtqa.gazetteer.index import KIND_ORDER, FormTable, GazetteerIndex, LazyEntries
+
+    d = _unpack(raw)
+    kinds = d["form_kind"]
+    if len(kinds) != len(d["form_skel"]):
+        raise ValueError("form columns differ in length")
+    forms = FormTable(d["form_entry"], [KIND_ORDER[k] for k in kinds], d["form_text"], d["form_skel"],
+                      d["form_schemes"], d["form_source"], d["form_close"])
+    index = GazetteerIndex(LazyEntries(d["entries"]), forms, house_style=house, common_words=d["common"],
+                           blocks=(d["hashes"], d["ids"], d["offsets"]), attested_words=None,
+                           token_tables=(d["lookalike"], d["dels"]), cons=d["form_cons"], accepted=d["accepted"],
+                           surnames=d["surnames"])
+    index.attested_loader = lambda: attested_path.read_text(encoding="utf-8").split("\n")
+    index.lookalike_raw = frozenset(d["lookalike_raw"])
+    return index
+
+
+def _to_cache(index) -> bytes:
+    from mtqa.gazetteer.index import KIND_RANK, LazyEntries
+
+    f = index.forms
+    return _pack({
+        "entries": ("lines", [LazyEntries.row(e) for e in index.entries]),
+        "form_entry": ("i", f.entry),
+        "form_kind": ("b", bytes(KIND_RANK[k] for k in f.kind)),
+        "form_text": ("lines", f.text),
+        "form_skel": ("lines", f.skel),
+        "form_schemes": ("lines", f.schemes),
+        "form_source": ("lines", f.source),
+        "form_close": ("b", f.close),
+        "form_cons": ("lines", index._cons),
+        "accepted": ("json", index.accepted),
+        "surnames": ("json", index.surnames),
+        "common": ("lines", sorted(index.common_words)),
+        "lookalike": ("lines", sorted(index.token_tables[0])),
+        "lookalike_raw": ("lines", sorted(index.lookalike_raw)),
+        "dels": ("lines", sorted(index.token_tables[1])),
+        "hashes": ("I", index._hashes),
+        "ids": ("i", index._ids),
+        "offsets": ("i", index._offsets),
+    })
+
+
 def build_index(files: Sequence[tuple[str, "str | bytes"]], use_cache: bool = True, learned: bool = True):
     """Index of the entries in (name, text or bytes) files, from the cache when possible.
 
-    The cache is three files per key: ``gazetteer-KEY.json`` (entries, forms,
-    word lists), ``.bin`` (the block index: 63-bit key hashes and form ids as
-    raw arrays) and ``.attested.json`` (rarer English words, read only when a
-    name hit needs them)."""
-    from array import array
-
-    from mtqa.gazetteer.index import Form, GazetteerIndex
-
+    The cache is two files per key: ``gazetteer-KEY.idx`` (entries, forms, word
+    lists and the block index as sections of raw arrays and line lists, read
+    without building objects that a run may never need) and ``.attested.txt``
+    (rarer English words, read only when a name hit needs them).  Writing a new
+    cache removes files of older cache formats and all but the most recently
+    used ``KEEP_CACHES`` indexes."""
     house = loader.read_house_style()
     use_cache = use_cache and not os.environ.get("MTQA_NO_CACHE")
     key = hashlib.sha256((loader.fingerprint(files) + _code_hash() + repr(house)).encode()).hexdigest()[:24]
-    path = cache_dir() / f"gazetteer-{key}.json"
-    blocks_path = path.with_suffix(".bin")
-    attested_path = path.with_suffix(".attested.json")
-    if use_cache and path.is_file() and blocks_path.is_file() and attested_path.is_file():
+    path = cache_dir() / f"gazetteer-{key}.idx"
+    attested_path = path.with_suffix(".attested.txt")
+    if use_cache:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") == CACHE_FORMAT:
-                entries = [Entry(r[0], r[1], r[2], tuple(r[3]), tuple((a, b) for a, b in r[4]), tuple(r[5]), r[6], r[7])
-                           for r in data["entries"]]
-                forms = [Form(*row[:7]) for row in data["forms"]]
-                cons = [row[7] for row in data["forms"]]
-                raw = blocks_path.read_bytes()
-                n = data["postings"]
-                hashes, ids = array("q"), array("i")
-                hashes.frombytes(raw[: 8 * n])
-                ids.frombytes(raw[8 * n:])
-                if len(hashes) == n == len(ids):
-                    index = GazetteerIndex(entries, forms, house_style=house, common_words=data["common"],
-                                           blocks=(hashes, ids), attested_words=None,
-                                           token_tables=(data["lookalike"], data["dels"]), cons=cons,
-                                           accepted=data["accepted"])
-                    index.attested_loader = lambda: json.loads(attested_path.read_text(encoding="utf-8"))
-                    index.lookalike_raw = frozenset(data["lookalike_raw"])
-                    return index
+            raw = path.read_bytes()
+            if attested_path.is_file():
+                index = _from_cache(raw, house, attested_path)
+                try:
+                    os.utime(path)  # most recently used: kept by _prune
+                except OSError:
+                    pass
+                return index
         except (OSError, ValueError, TypeError, KeyError, IndexError):
             pass
     entries = list(loader.iter_entries(files))
@@ -165,6 +255,8 @@ def build_index(files: Sequence[tuple[str, "str | bytes"]], use_cache: bool = Tr
 
         model = default_model()
     common, attested = _word_lists()
+    from mtqa.gazetteer.index import GazetteerIndex
+
     index = GazetteerIndex.build(entries, learned=model, house_style=house, common_words=common,
                                  attested_words=attested)
     from mtqa.gazetteer.matcher import _lookalike_raw, _token_tables
@@ -175,27 +267,33 @@ def build_index(files: Sequence[tuple[str, "str | bytes"]], use_cache: bool = Tr
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tag = f".{os.getpid()}.tmp"
-            for dest, payload in (
-                (attested_path, json.dumps(attested).encode("utf-8")),
-                (blocks_path, index._hashes.tobytes() + index._ids.tobytes()),
-            ):
+            for dest, payload in ((attested_path, "\n".join(attested).encode("utf-8")), (path, _to_cache(index))):
                 tmp = dest.with_name(dest.name + tag)
                 tmp.write_bytes(payload)
                 os.replace(tmp, dest)
-            rows = [[f.entry, f.kind, f.text, f.skel, f.schemes, f.source, f.close, c]
-                    for f, c in zip(index.forms, index._cons)]
-            ents = [[e.id, e.name, e.type, list(e.aliases), [list(x) for x in e.foreign], list(e.context), e.note,
-                     e.source] for e in entries]
-            tmp = path.with_name(path.name + tag)
-            tmp.write_text(json.dumps({"format": CACHE_FORMAT, "entries": ents, "forms": rows, "common": common,
-                                       "postings": len(index._hashes), "accepted": index.accepted, "lookalike": sorted(index.token_tables[0]),
-                                       "lookalike_raw": sorted(index.lookalike_raw),
-                                       "dels": sorted(index.token_tables[1])}, ensure_ascii=False),
-                           encoding="utf-8")
-            os.replace(tmp, path)
+            _prune(path.parent)
         except OSError:
             pass
     return index
+
+
+KEEP_CACHES = 8
+
+
+def _prune(folder: Path) -> None:
+    """Remove old-format cache files and all but the KEEP_CACHES most recent indexes."""
+    for old in (*folder.glob("gazetteer-*.json"), *folder.glob("gazetteer-*.bin")):
+        try:
+            old.unlink()
+        except OSError:
+            pass
+    indexes = sorted(folder.glob("gazetteer-*.idx"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in indexes[KEEP_CACHES:]:
+        for p in (old, old.with_suffix(".attested.txt")):
+            try:
+                p.unlink()
+            except OSError:
+                pass
 
 
 def source_files(paths: Sequence[str] = (), defaults: bool = True) -> list[tuple[str, bytes]]:
