@@ -33,7 +33,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from mtqa import Checker, Config
@@ -206,8 +206,13 @@ def _detected_format(name: str, forced: "str | None", data: bytes) -> str:
     return forced or detect(name, data[:4096])
 
 
+XXE_NEWLINE = (b'<?xml version="1.0"?>\n<!DOCTYPE nitf [\n  <!ENTITY secret SYSTEM ">\nfile:///etc/passwd\t\xc2\x85">\n]>\n'
+               b"<nitf><body><body.content><p>Leak &secret;</p></body.content></body></nitf>\n")
+
+
 @budget(700)
 @given(mutated())
+@example(("xxe.xml", "nitf", XXE_NEWLINE))  # found by the campaign: a line break in the system id
 def test_readers_on_mutated_wire_files(case):
     tick("wire: readers on mutated files")
     name, forced, data = case
@@ -247,6 +252,15 @@ def test_lone_carriage_returns_in_xml_do_not_shift_positions():
         report = CHECKER.check_document(doc)
         assert len(report.findings) >= 15
         check_positions(doc, report, mutated_data, "nitf")
+
+
+def test_read_errors_stay_on_one_line_whatever_the_input_holds():
+    (err,) = _read("xxe.xml", "nitf", XXE_NEWLINE)
+    assert isinstance(err, ReadError) and "external entity" in err.message
+    assert "\n" not in err.message and "\x85" not in err.message
+    assert "\\nfile:///etc/passwd\\t\\x85" in err.message
+    # whatever a reader puts into a message
+    assert ReadError("x", "a\nb\r\x1b[31mc\u2028").message == "a\\nb\\r\\x1b[31mc\\u2028"
 
 
 # -- the CLI: exit 2 and one line per unreadable input ----------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +27,23 @@ class ReadError:
     source: str
     message: str
 
+    def __post_init__(self) -> None:
+        # one line whatever the input put into the message (a DOCTYPE system id, a namespace URI...)
+        self.message = one_line(self.message)
+
     def __str__(self) -> str:
         return f"{self.source}: {self.message}"
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(s: str, limit: int | None = None) -> str:
+    """Text fit for a one-line message: control characters (line breaks, terminal escapes)
+    written as escapes (``\\n``, ``\\x1b``); cut to ``limit`` characters when given."""
+    if _CONTROL.search(s):
+        s = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), s)
+    return s if limit is None or len(s) <= limit else s[: limit - 1] + "…"
 
 
 @dataclass

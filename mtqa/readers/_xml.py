@@ -175,6 +175,13 @@ class XmlRefused(Exception):
     """The XML was refused or is not well-formed; the message is for the user."""
 
 
+def shown(s: str, limit: int = 200) -> str:
+    """A value from the input (a system id) in a message: one line, at most ``limit`` characters."""
+    from mtqa.readers import one_line
+
+    return one_line(s, limit)
+
+
 _ENC_DECL = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 
 
@@ -299,14 +306,14 @@ def parse_xml(data: bytes) -> tuple[Node, str, array]:
     except EntitiesForbidden as e:
         if e.sysid or e.pubid:
             raise XmlRefused(
-                f"refused: the XML declares an external entity '{e.name}' (SYSTEM \"{e.sysid or e.pubid}\"); "
+                f"refused: the XML declares an external entity '{e.name}' (SYSTEM \"{shown(e.sysid or e.pubid)}\"); "
                 "external entities are never loaded (XXE protection)") from None
         raise XmlRefused(
             f"refused: the XML declares entity '{e.name}' (<!ENTITY>); entity declarations are not "
             "allowed, entity expansion is an XML-bomb risk") from None
     except ExternalReferenceForbidden as e:
         raise XmlRefused(
-            f"refused: the XML references an external resource ({e.sysid or e.pubid}); "
+            f"refused: the XML references an external resource ({shown(e.sysid or e.pubid)}); "
             "external entities are never loaded (XXE protection)") from None
     except DefusedXmlException as e:  # pragma: no cover - DTDForbidden etc.
         raise XmlRefused(f"refused: {e}") from None
