@@ -32,7 +32,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, note
+from hypothesis import example, given, note
 from hypothesis.control import currently_in_test_context
 from hypothesis import strategies as st
 
@@ -134,6 +134,8 @@ def check_fix_invariants(text: str, min_confidence: float = 0.8):
 
 @budget(1400)
 @given(fix_inputs, thresholds)
+@example("Кремль  .Кdzhebhat an-Nusra(banned in Russia) and others.", 0.8)  # found by the campaign
+@example("He said the the the the the the the the the talks failed.", 0.8)
 def test_fix_invariants(text, min_confidence):
     tick("fix: invariants (a)-(d)")
     check_fix_invariants(text, min_confidence)
@@ -147,6 +149,15 @@ def test_long_runs_of_a_repeated_word_are_fixed_in_one_edit(n):
     fixed, edits = check_fix_invariants(text)
     assert fixed == "He said the talks failed."
     assert len(edits) == 1 and edits[0].code == "REP001"
+
+
+def test_fixes_that_join_words_across_a_period_leave_no_mixed_script_word():
+    """TYP001 removes the spaces in "Кремль  .Кdzhebhat", LNG003 and NAM001 fix the word after it:
+    the result "Кремль.Jabhat" is two words with a space missing, not a word mixing scripts."""
+    fixed, edits = check_fix_invariants("Кремль  .Кdzhebhat an-Nusra(banned in Russia) and others.")
+    assert fixed == "Кремль.Jabhat al-Nusra(banned in Russia) and others."
+    assert {e.code for e in edits} == {"TYP001", "LNG003", "NAM001"}
+    assert not [f for f in CHECKER.check_text(fixed).findings if f.code == "LNG003"]
 
 
 # -- the command on arbitrary bytes --------------------------------------------------------------------

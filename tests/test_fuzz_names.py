@@ -41,7 +41,7 @@ from mtqa.segment import segment
 from fuzzsupport import NOISE, budget, spliced_news, tick
 
 GAZ = get_gazetteer()  # the default gazetteer and house style, as the checker's
-ENTRIES = GAZ.entries
+ENTRIES = list(GAZ.entries)
 BY_ID = {e.id: e for e in ENTRIES}
 NAMES_CHECKER = Checker(Config(fluency=False, select=["NAM", "PHR"]))
 KINDS = {"garbled", "house", "unverified", "article"}

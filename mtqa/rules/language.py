@@ -38,6 +38,7 @@ CONFUSABLES = str.maketrans({
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _NONLATIN_LETTER = re.compile(r"[\u0370-\u03ff\u0400-\u052f]")
+_DOT_PART = re.compile(r"[^.]+")
 
 
 def _script_of(run: str) -> str:
@@ -104,11 +105,16 @@ class MixedScriptWord(Rule):
             w = text[t.start:t.end]
             if not (_NONLATIN_LETTER.search(w) and _LATIN.search(w)):
                 continue
-            fixed = w.translate(CONFUSABLES)
-            clean = not _NONLATIN_LETTER.search(fixed)
-            yield self.finding(doc, t.start, t.end,
-                               "word mixes Latin and Cyrillic/Greek letters" + (" (look-alike letters)" if clean else ""),
-                               suggestion=fixed if clean else None, confidence=0.95 if clean else 0.8)
+            # a period inside a token joins two words ("Кремль.Jabhat": a space missing), each judged alone
+            for m in _DOT_PART.finditer(w):
+                part = m.group()
+                if not (_NONLATIN_LETTER.search(part) and _LATIN.search(part)):
+                    continue
+                fixed = part.translate(CONFUSABLES)
+                clean = not _NONLATIN_LETTER.search(fixed)
+                yield self.finding(doc, t.start + m.start(), t.start + m.end(),
+                                   "word mixes Latin and Cyrillic/Greek letters" + (" (look-alike letters)" if clean else ""),
+                                   suggestion=fixed if clean else None, confidence=0.95 if clean else 0.8)
 
 
 ENGLISH_FUNCTION_WORDS = frozenset(
