@@ -168,6 +168,40 @@ def test_learned_model_predicts_russian_spellings():
     assert "хамильтон" in m.predict("Hamilton") or "хэмилтон" in m.predict("Hamilton")
     assert m.predict("Earnest")[0] == "эрнест"
     assert len(m.predict_name("Lewis Hamilton")) >= 1
+    # probabilities, best first; letters with diacritics keep what they say (ö → ё)
+    scored = m.predict_scored("Möllendorf", 5)
+    assert scored[0][0] == "мёллендорф"
+    probs = [p for _, p in scored]
+    assert probs == sorted(probs, reverse=True) and 0 < sum(probs) <= 1.0 + 1e-9
+    names = m.predict_name_scored("Lewis Hamilton", 4)
+    assert len(names) == 4 and all(len(n.split()) == 2 for n, _ in names)
+
+
+def test_ru_key_agrees_across_romanization_schemes():
+    from mtqa.gazetteer.keys import ru_key
+    from mtqa.gazetteer.translit import romanize, scheme_names
+
+    for form in ("Моравецкий", "Джебхат ан-Нусра", "Юлия Тимошенко", "Щукин", "Дарья Касаткина", "Хамилтон"):
+        keys = {ru_key(romanize(form, s)) for s in scheme_names("ru")}
+        assert keys == {ru_key(form)}, form
+    # and keeps what the skeleton merges: doubled letters, ж/з, ш/щ
+    assert ru_key("Ломм") != ru_key("Лом") and ru_key("Жуков") != ru_key("Зуков") and ru_key("Щ") != ru_key("Ш")
+
+
+def test_learned_keys_rank_an_entry_by_its_predicted_spelling():
+    """Entries with no Cyrillic form are found through the Russian spellings the model
+    predicts: a romanization of the likeliest one ranks that entry first, whatever the scheme."""
+    names = ["Möllendorf", "Moellendorff", "Mollendorf", "Hamilton", "Hamlin", "Hammelton"]
+    idx = GazetteerIndex.build([Entry(id=str(i), name=n, type="person") for i, n in enumerate(names)],
+                               learned=default_model())
+    for query in ("Myollendorf", "Mëllendorf", "Mellendorf"):  # мёллендорф: GOST/simple, BGN, ICAO (ё → e)
+        c = idx.lookup(query, min_confidence=0)[0]
+        assert c.name == "Möllendorf" and c.key == "learned" and 0.8 <= c.confidence <= 0.95, query
+        assert "learned" in c.evidence
+    for query in ("Khamilton", "Hemilton"):  # хамилтон, хэмилтон
+        assert idx.lookup(query, min_confidence=0)[0].name == "Hamilton"
+    # an exact canonical name still comes first, with confidence 1
+    assert idx.lookup("Hamlin")[0].name == "Hamlin" and idx.lookup("Hamlin")[0].confidence == 1.0
 
 
 def test_learning_pipeline_on_a_toy_set():

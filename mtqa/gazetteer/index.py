@@ -15,14 +15,23 @@ learned    a romanization of the Cyrillic spelling the learned English→Russian
            transliteration model predicts for an entry with no Cyrillic form
 ========== ==================================================================
 
+Entries with no Cyrillic form also get **learned keys**: the
+:func:`~mtqa.gazetteer.keys.ru_key` of each of the eight Russian spellings the
+learned model (:mod:`mtqa.gazetteer.learned`) finds most probable, with its
+probability.  The three likeliest are also ``learned`` forms above.
+
 Lookup never scans all forms.  ``norm`` of the query is looked up in the
 accepted-forms dict (exact canonical/alias: confidence 1), the skeleton in
-the skeleton dict, and candidates for fuzzy scoring come from a blocked
-index: every form is filed under each one-deletion variant of its skeleton
-(a SymSpell neighbourhood, so one edit on either side meets) and under its
-consonant key; the query's variants are looked up with one ``searchsorted``
-over a sorted array of 63-bit key hashes.  Only the forms in those blocks
-are scored, with rapidfuzz's Levenshtein distance on the skeletons.
+the skeleton dict, the query's ``ru_key`` among the learned keys (ranked by
+the spelling's probability, above skeleton matches of English forms), and
+candidates for fuzzy scoring come from a blocked index: every form is filed
+under each one-deletion variant of its skeleton (a SymSpell neighbourhood,
+so one edit on either side meets) and under its consonant key; each of the
+query's keys is found by its 32-bit hash in a sorted array (a bucket table
+on the hash's top bits narrows the bisection to a few postings).  Only the
+forms in those blocks are scored, with rapidfuzz's Levenshtein distance on
+the skeletons; when enough exact matches already outrank any fuzzy one, the
+fuzzy index is not consulted.
 """
 
 from __future__ import annotations
@@ -35,11 +44,12 @@ from typing import Iterable
 from array import array
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
-from zlib import crc32
+from operator import itemgetter
+from zlib import adler32, crc32
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz import process
 
-from mtqa.gazetteer.keys import HAS_CYRILLIC, consonant_key, deletions, norm, skeleton
+from mtqa.gazetteer.keys import HAS_CYRILLIC, consonant_key, deletions, norm, ru_key, skeleton
 from mtqa.gazetteer.model import Candidate, Entry
 
 KIND_ORDER = ("name", "alias", "surname", "translit", "tsurname", "learned")
@@ -48,6 +58,13 @@ KIND_RANK = {k: i for i, k in enumerate(KIND_ORDER)}
 EXACT_SKELETON_CONF = {"name": 0.97, "alias": 0.96, "surname": 0.9, "translit": 0.95, "tsurname": 0.88,
                        "learned": 0.85}
 CYRILLIC_LANGS = ("ru", "uk", "be", "bg")
+# a match of a learned key: confidence 0.8-0.95 by the predicted spelling's probability; ranked
+# (score) above skeleton matches of English forms, below exact names
+LEARNED_KEY_CONF = 0.8
+LEARNED_KEY_SCORE = 0.975
+FUZZY_CEILING = max(EXACT_SKELETON_CONF.values())  # no fuzzy match scores this high
+LEARNED_NBEST = 8  # predicted spellings per name whose keys are indexed
+LEARNED_FORMS = 3  # ... and whose romanizations are skeleton forms (fuzzy matching)
 MAX_BLOCK = 1000  # a posting list longer than this is too generic to use
 
 
@@ -62,8 +79,14 @@ class Form:
     close: bool = True  # a transliteration of the English name, not a translation/exonym ("Viden" for Vienna)
 
 
-def entry_forms(entry: Entry, learned=None) -> list[tuple[str, str, str, str]]:
-    """(kind, text, scheme, source) for every form of an entry."""
+def has_cyrillic_form(entry: Entry) -> bool:
+    return any(lang in CYRILLIC_LANGS and HAS_CYRILLIC.search(form) for lang, form in entry.foreign)
+
+
+def entry_forms(entry: Entry, learned=None, predictions=None) -> list[tuple[str, str, str, str]]:
+    """(kind, text, scheme, source) for every form of an entry; ``predictions`` are the
+    learned model's (spelling, probability) for an entry with no Cyrillic form (computed
+    here from ``learned`` when not given)."""
     from mtqa.gazetteer.translit import romanizations
 
     out: list[tuple[str, str, str, str]] = [("name", entry.name, "", "")]
@@ -85,11 +108,13 @@ def entry_forms(entry: Entry, learned=None) -> list[tuple[str, str, str, str]]:
                 words = rom.replace("-", " ").split()
                 if len(words) > 1 and len(words[-1]) > 2:
                     out.append(("tsurname", words[-1], scheme, f"{lang}:{form}"))
-    if learned is not None and not has_cyr:
-        for cyr in learned.predict_name(entry.name):
-            for scheme in ("simple", "bgn_pcgn"):
-                from mtqa.gazetteer.translit import romanize
+    if predictions is None and learned is not None and not has_cyr:
+        predictions = learned.predict_name_scored(entry.name, LEARNED_NBEST)
+    if predictions and not has_cyr:
+        from mtqa.gazetteer.translit import romanize
 
+        for cyr, _ in predictions[:LEARNED_FORMS]:
+            for scheme in ("simple", "bgn_pcgn"):
                 out.append(("learned", romanize(cyr, scheme), scheme, f"predicted ru:{cyr}"))
     return out
 
@@ -162,7 +187,8 @@ class GazetteerIndex:
                  blocks: "tuple[array, array, array] | None" = None, attested_words: Iterable[str] | None = (),
                  token_tables: "tuple[Iterable[str], Iterable[str]] | None" = None,
                  cons: "list[str] | None" = None, accepted: "dict[str, list[int]] | None" = None,
-                 surnames: "dict[str, list[int]] | None" = None):
+                 surnames: "dict[str, list[int]] | None" = None,
+                 learned_keys: "tuple[array, array, array, array] | None" = None):
         self.entries = entries if isinstance(entries, LazyEntries) else list(entries)
         self.forms = forms if isinstance(forms, FormTable) else FormTable.of(forms)
         table = self.forms
@@ -203,6 +229,8 @@ class GazetteerIndex:
         self._shift = 32 - (len(self._offsets) - 1).bit_length() + 1
         self._tokens: "frozenset[str] | None" = None
         self._ctokens: "frozenset[str] | None" = None
+        # learned keys: (64-bit key hashes, entries, probabilities, bucket offsets), sorted by hash
+        self._rk = learned_keys if learned_keys is not None and len(learned_keys[0]) else None
         self.accepted_tokens = frozenset(w for k in self.accepted for w in k.split())
 
     # -- construction ------------------------------------------------------
@@ -210,9 +238,14 @@ class GazetteerIndex:
     def build(cls, entries: Sequence[Entry], learned=None, prior=None, house_style=(), common_words=(),
               attested_words=()) -> "GazetteerIndex":
         forms: list[Form] = []
+        rk_rows: dict[tuple[int, int], float] = {}
         for ei, e in enumerate(entries):
+            preds = None
+            if learned is not None and not has_cyrillic_form(e):
+                preds = learned.predict_name_scored(e.name, LEARNED_NBEST)
+                _learned_key_rows(rk_rows, ei, preds)
             seen: dict[str, Form] = {}
-            for kind, text, scheme, source in entry_forms(e, learned):
+            for kind, text, scheme, source in entry_forms(e, predictions=preds):
                 sk = skeleton(text)
                 if not sk:
                     continue
@@ -229,7 +262,7 @@ class GazetteerIndex:
                     f.close = is_close(f.skel, accepted)
             forms.extend(seen.values())
         return cls(entries, forms, prior=prior, house_style=house_style, common_words=common_words,
-                   attested_words=attested_words)
+                   attested_words=attested_words, learned_keys=_learned_key_table(rk_rows) if learned else None)
 
     def _build_blocks(self) -> None:
         """Postings sorted by the 32-bit hash of their blocking key, plus a table of
@@ -305,20 +338,29 @@ class GazetteerIndex:
 
     def lookup(self, query: str, top: int = 5, min_confidence: float = 0.3, types: Iterable[str] | None = None,
                fuzzy: bool = True) -> list[Candidate]:
-        """Best entries for a query string, highest confidence first."""
+        """Best entries for a query string, highest confidence first.
+
+        Ranked by a score that is the confidence except for matches of a learned
+        key (the query's :func:`ru_key` is a key of a spelling the learned model
+        predicts for an entry with no Cyrillic form): those rank by the model's
+        probability of that spelling, above skeleton matches of English forms and
+        below exact names, while their confidence stays that of a prediction
+        (0.8-0.95)."""
         typeset = set(types) if types else None
         n = norm(query)
         entries = self.entries
-        forms = self.forms
-        # entry -> (confidence, distance, form id or -1 for an exact name/alias, how)
+        table = self.forms
+        f_entry, f_kind = table.entry, table.kind
+        # entry -> (score, confidence, distance, form id (-1 an exact name/alias, -2 a learned key), how)
         best: dict[int, tuple] = {}
 
-        def offer(ei: int, conf: float, dist: float, fi: int, how: str) -> None:
+        def offer(ei: int, conf: float, dist: float, fi: int, how: str, score: float | None = None) -> None:
             if typeset and entries[ei].type not in typeset:
                 return
+            sc = conf if score is None else score
             old = best.get(ei)
-            if old is None or conf > old[0]:
-                best[ei] = (conf, dist, fi, how)
+            if old is None or sc > old[0]:
+                best[ei] = (sc, conf, dist, fi, how)
 
         for ei in self.accepted.get(n, ()):
             offer(ei, 1.0, 0.0, -1, "name" if norm(entries[ei].name) == n else "alias")
@@ -326,13 +368,18 @@ class GazetteerIndex:
         if not sk:
             return []
         for fi in self.by_skel.get(sk, ()):
-            f = forms[fi]
-            offer(f.entry, EXACT_SKELETON_CONF[f.kind], 0.0, fi, "skeleton")
-        if fuzzy:
+            offer(f_entry[fi], EXACT_SKELETON_CONF[f_kind[fi]], 0.0, fi, "skeleton")
+        if self._rk is not None:
+            for ei, w in self.learned_keys(ru_key(query)):
+                w = min(w, 1.0)
+                offer(ei, LEARNED_KEY_CONF + 0.15 * w, 0.0, -2, "learned", score=LEARNED_KEY_SCORE + 0.02 * w)
+        # a fuzzy match scores below every exact one (< 0.97): when top + 1 candidates already
+        # score at least that, the fuzzy index cannot change the answer
+        if fuzzy and sum(1 for v in best.values() if v[0] >= FUZZY_CEILING) <= top:
             ids = self.block(sk)
             if ids:
                 skels = self._skels
-                found = process.extract(sk, [skels[i] for i in ids] if len(ids) > 1 else [skels[ids[0]]],
+                found = process.extract(sk, itemgetter(*ids)(skels) if len(ids) > 1 else [skels[ids[0]]],
                                         scorer=Levenshtein.distance,
                                         limit=max(top * 5, 25), score_cutoff=max(2, len(sk) // 3))
                 qc = consonant_key(sk)
@@ -346,28 +393,57 @@ class GazetteerIndex:
                     fi = ids[pos]
                     # vowel edits count half: "henmen" is nearer "henman" than "heimen"
                     eff = 0.5 * dist + 0.5 * lev(qc, cons[fi])
-                    scored.append((eff, -prior[forms[fi].entry] if prior is not None else 0.0, fi))
+                    scored.append((eff, -prior[f_entry[fi]] if prior is not None else 0.0, fi))
                 scored.sort()
                 for eff, _, fi in scored[: top * 2]:
-                    f = forms[fi]
-                    conf = fuzzy_confidence(sk, f.skel, eff, f.kind)
+                    kind = f_kind[fi]
+                    conf = fuzzy_confidence(sk, skels[fi], eff, kind)
                     if conf >= min_confidence:
-                        offer(f.entry, conf, eff, fi, "fuzzy")
+                        offer(f_entry[fi], conf, eff, fi, "fuzzy")
         prior = self.prior
-        ranked = sorted(best.items(), key=lambda kv: (-round(kv[1][0], 6), kv[1][1],
+        ranked = sorted(best.items(), key=lambda kv: (-round(kv[1][0], 6), kv[1][2],
                                                      -(prior[kv[0]] if prior is not None else 0.0),
                                                      entries[kv[0]].name, entries[kv[0]].id))
         out: list[Candidate] = []
-        for ei, (conf, dist, fi, how) in ranked[: top + 1]:
-            if fi < 0:
+        for ei, (_, conf, dist, fi, how) in ranked[: top + 1]:
+            if fi == -1:
                 e = entries[ei]
                 out.append(Candidate(e, conf, how, e.name if how == "name" else query, 0.0, "",
                                      f"exact {'canonical name' if how == 'name' else 'alias'}", form_kind=how,
                                      index=ei))
+            elif fi == -2:
+                out.append(self._learned_candidate(ei, query, conf))
             else:
-                out.append(self._candidate(forms[fi], dist, conf, how))
+                out.append(self._candidate(table[fi], dist, conf, how))
         _ambiguity(out)
         return [c for c in out if c.confidence >= min_confidence][:top]
+
+    def learned_keys(self, key: str) -> list[tuple[int, float]]:
+        """(entry, probability) of the learned spellings whose :func:`ru_key` is ``key``."""
+        hashes, ents, weights, offsets = self._rk
+        h = key_hash64(key)
+        b = h >> (64 - (len(offsets) - 1).bit_length() + 1)
+        lo, hi = offsets[b], offsets[b + 1]
+        if lo == hi:
+            return []
+        a = bisect_left(hashes, h, lo, hi)
+        out = []
+        while a < hi and hashes[a] == h:
+            out.append((ents[a], weights[a]))
+            a += 1
+        return out
+
+    def _learned_candidate(self, ei: int, query: str, conf: float) -> Candidate:
+        e = self.entries[ei]
+        p = (conf - LEARNED_KEY_CONF) / 0.15
+        c = Candidate(e, conf, "learned", query, 0.0, "",
+                      f"learned-key match: a Russian spelling the learned model predicts for '{e.name}' "
+                      f"(p={p:.2f}) romanizes as '{query}'")
+        c.close = True  # a predicted spelling of the English name: a transliteration by construction
+        c.form_kind = "learned"
+        c.index = ei
+        c.source = "predicted ru"
+        return c
 
     def _rank(self, c: Candidate):
         """Highest confidence first; then the smaller edit distance, the more frequent
@@ -392,6 +468,25 @@ class GazetteerIndex:
         c.index = f.entry
         c.source = f.source
         return c
+
+
+def _learned_key_rows(rows: dict, ei: int, predictions) -> None:
+    """Add the keys of an entry's predicted Russian spellings (a spelling with ё also
+    under е: ICAO and Moscow Metro write e) with their probabilities."""
+    for cyr, p in predictions:
+        keys = {ru_key(cyr)}
+        if "ё" in cyr:
+            keys.add(ru_key(cyr.replace("ё", "е")))
+        for k in keys:
+            h = key_hash64(k)
+            rows[(h, ei)] = rows.get((h, ei), 0.0) + p
+
+
+def _learned_key_table(rows: dict) -> "tuple[array, array, array, array]":
+    order = sorted(rows)
+    hashes = array("Q", [h for h, _ in order])
+    return (hashes, array("i", [ei for _, ei in order]), array("f", [rows[k] for k in order]),
+            block_offsets(hashes, 64))
 
 
 CLOSE_RATIO = 60
@@ -426,11 +521,17 @@ def key_hash(key: str) -> int:
     return crc32(key.encode("utf-8"))
 
 
-def block_offsets(hashes: "array") -> "array":
+def key_hash64(key: str) -> int:
+    """A 64-bit hash of a learned key (collisions among a million keys are negligible)."""
+    b = key.encode("utf-8")
+    return (crc32(b) << 32) | adler32(b)
+
+
+def block_offsets(hashes: "array", width: int = 32) -> "array":
     """offsets[b] = index of the first posting whose hash's top bits are >= b, for
     2**bits buckets with bits chosen so that a bucket holds about four postings."""
     bits = max(4, min(24, (max(len(hashes), 1) // 4).bit_length()))
-    shift = 32 - bits
+    shift = width - bits
     counts = [0] * ((1 << bits) + 1)
     for h in hashes:
         counts[(h >> shift) + 1] += 1

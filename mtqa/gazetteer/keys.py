@@ -25,6 +25,18 @@ same key:
 ``consonant_key(s)``
     the skeleton without vowels after each word's first letter ("jbht al
     nsr"), the blocking key of the fuzzy index.
+
+``ru_key(s)``
+    a key of a romanized Russian name on which the romanization schemes agree
+    (BGN/PCGN, ICAO, GOST 7.79 and 7034, ISO 9/scientific, Wikipedia, Moscow
+    Metro, "simple") while it keeps what the skeleton merges and Russian
+    spelling does not (doubled letters, ж/з, ш/щ/ч): each Russian letter's
+    renderings become one symbol (shch/shh/sch/šč → Q, zh/ž → Z, kh/h/х → H,
+    ts/cz/c → C, ch/č → X, sh/š → W), a run of i/y/j before a vowel is a glide
+    "y" (я = ya, ia, ja), dropped before e (е = ye, e), and i elsewhere (ий,
+    ый, й).  Also accepts Cyrillic, so a predicted Russian spelling and a
+    romanization of it meet: ``ru_key("Моравецкий") == ru_key("Moravetskiy")
+    == ru_key("Moraveckij")``.
 """
 
 from __future__ import annotations
@@ -143,3 +155,32 @@ def stable_hash(s: str) -> int:
 
 
 HAS_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+_RK_DIGRAPH = re.compile(r"shch|shh|sch|sh|zh|kh|ch|cz|ts|x|c|h|j")
+_RK_MAP = {"shch": "Q", "shh": "Q", "sch": "Q", "sh": "W", "zh": "Z", "kh": "H", "ch": "X", "cz": "C", "ts": "C",
+           "x": "ks", "c": "C", "h": "H", "j": "y"}
+_RK_RUN = re.compile(r"[iy]+(?=([aeou]?))")
+_CYR_LATIN = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z", "и": "i",
+    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
+    "э": "e", "ю": "yu", "я": "ya", "є": "ye", "і": "i", "ї": "yi", "ґ": "g"})
+
+
+def _rk_run(m: "re.Match[str]") -> str:
+    run, nxt = m.group(0), m.group(1)
+    if not nxt:
+        return "i"
+    if nxt == "e":
+        return "i" if "i" in run else ""
+    return ("i" if "i" in run[:-1] else "") + "y"
+
+
+@lru_cache(maxsize=200_000)
+def ru_key(s: str) -> str:
+    """Scheme-independent key of a romanized (or Cyrillic) Russian name: see the module doc."""
+    if HAS_CYRILLIC.search(s):
+        s = s.lower().translate(_CYR_LATIN)
+    s = _RK_DIGRAPH.sub(lambda m: _RK_MAP[m.group(0)], norm(s))
+    return _RK_RUN.sub(_rk_run, s)

@@ -5,27 +5,39 @@ MT output that garbles a name is a romanization of the name's *Russian*
 spelling ("Chemilton" ← Хэмилтон ← Hamilton).  When an entry has a Russian
 form the gazetteer romanizes it directly; when it has none (a bare name list,
 a sanctions list), this model predicts how Russian media would spell the
-English name and the prediction is romanized instead.
+English name, with a probability for each spelling, and the predictions are
+indexed instead (:mod:`mtqa.gazetteer.index`).
 
 The model is estimated from English↔Russian name pairs (one word each):
 
-1. **Alignment** — EM over monotone alignments in which every English letter
+1. **Alphabet** — the English side is case-folded; letters with diacritics
+   frequent enough in the training names keep them (ö → ё, š → ш, ō → о are
+   better predictors than o, s); rarer ones are folded (ǆ → dz).
+2. **Alignment** — EM over monotone alignments in which every English letter
    emits zero to three Cyrillic letters (``ck`` → к + "", ``x`` → кс,
    ``j`` → дж); the Viterbi alignment of each pair gives each English letter
    its Cyrillic chunk.
-2. **Context tables** — for each English letter, the distribution of its
-   chunk given windows of up to two letters either side, with back-off from
-   the widest window seen at least twice to the letter alone.  Contexts whose
-   best chunk is the same as their back-off's are pruned.
-3. **Decoding** — a beam over positions gives the k best spellings.
+3. **Context model** — P(chunk | English letter, up to two letters before and
+   three after, the last Cyrillic letter written so far), interpolated
+   Witten–Bell style along a fixed chain of ever smaller contexts (with and
+   without the previous Cyrillic letter) down to the letter alone; contexts
+   seen fewer than three times are dropped.
+4. **Decoding** — a beam over the English letters gives the k most probable
+   spellings; a multi-word name gets the k best combinations of its words'.
 
-The shipped table (``translit_model.py``) was trained with
-``python -m mtqa.gazetteer.learned train ../shared/data/names/wd_russian_80``
-on the CC0 Wikidata name pairs of Merhav & Ash (COLING 2018), file
-``wd_russian_80`` of github steveash/NETransliteration-COLING2018 (commit
-5d5f59e5), using only the pairs whose English name hashes to buckets 2–9 of
-10 (md5 of the name, mod 10); buckets 0 (test) and 1 (development) are held
-out for ``benchmarks/bench_names.py``.  No pair of the data is shipped.
+Measured on held-out development pairs (bucket 1): the true spelling's
+scheme-independent key (:func:`mtqa.gazetteer.keys.ru_key`) is the first
+prediction for 63 % of names and among the first ten for 89 %.
+
+The shipped table (``mtqa/data/gazetteer/translit_en_ru.tsv.xz``) was trained
+with ``python -m mtqa.gazetteer.learned train ../shared/data/names/wd_russian_80
+-o mtqa/data/gazetteer/translit_en_ru.tsv.xz`` on the CC0 Wikidata name pairs
+of Merhav & Ash (COLING 2018), file ``wd_russian_80`` of github
+steveash/NETransliteration-COLING2018 (commit 5d5f59e5), using only the pairs
+whose English name hashes to buckets 2–9 of 10 (md5 of the name, mod 10);
+buckets 0 (test) and 1 (development) are held out for
+``benchmarks/bench_names.py``.  No pair of the data is shipped: the file holds
+context statistics only.
 """
 
 from __future__ import annotations
@@ -33,19 +45,41 @@ from __future__ import annotations
 import argparse
 import collections
 import hashlib
+import heapq
+import lzma
 import math
 import sys
+import unicodedata
 from functools import lru_cache
+from importlib import resources
 from typing import Iterable
 
 from mtqa.gazetteer.keys import _fold
 
 MAX_CHUNK = 3
-TEMPLATES = ((2, 2), (2, 1), (1, 2), (1, 1), (0, 2), (2, 0), (1, 0), (0, 1), (0, 0))
+PAD = 3
+BETA = 6.0  # Witten-Bell: lambda = n / (n + BETA * distinct chunks)
+MIN_COUNT = 3
+TOP_CHUNKS = 8
+# (letters before, letters after, condition on the previous Cyrillic letter), most specific first
+CHAIN = ((2, 3, True), (2, 2, True), (1, 2, True), (1, 1, True),
+         (2, 3, False), (2, 2, False), (1, 2, False), (2, 1, False), (1, 1, False), (0, 1, False), (1, 0, False),
+         (0, 0, False))
+MODEL_FILE = "translit_en_ru.tsv.xz"
+MAX_NBEST = 12
+KEEP_MIN = 25  # a letter with a diacritic keeps it when the training names use it this often
 
 
-def fold_english(word: str) -> str:
-    return "".join(c for c in _fold(word) if "a" <= c <= "z")
+def fold_english(word: str, keep: str = "") -> str:
+    """Lower-case letters of an English-script name: a-z plus the ``keep`` letters;
+    other letters lose their diacritics (š → sh unless š is kept)."""
+    out = []
+    for ch in unicodedata.normalize("NFC", word.casefold()):
+        if "a" <= ch <= "z" or ch in keep:
+            out.append(ch)
+        elif ch.isalpha():
+            out.extend(c for c in _fold(ch) if "a" <= c <= "z")
+    return "".join(out)
 
 
 def bucket(english: str) -> int:
@@ -53,8 +87,9 @@ def bucket(english: str) -> int:
     return int(hashlib.md5(english.encode("utf-8")).hexdigest(), 16) % 10
 
 
-def _ctx(padded: str, i: int, left: int, right: int) -> str:
-    return f"{left}{right}{padded[i - left:i]}_{padded[i]}_{padded[i + 1:i + 1 + right]}"
+def _key(padded: str, i: int, left: int, right: int, prev: str | None) -> str:
+    k = f"{left}{right}{padded[i - left:i]}_{padded[i]}_{padded[i + 1:i + 1 + right]}"
+    return k if prev is None else f"{k}|{prev}"
 
 
 # -- training ----------------------------------------------------------------------
@@ -134,145 +169,245 @@ def viterbi_align(e: str, r: str, t: dict[tuple[str, str], float]) -> list[str] 
     return out[::-1]
 
 
-def context_tables(aligned: Iterable[tuple[str, list[str]]], min_count: int = 2, top: int = 3) -> dict[str, list]:
+def context_tables(aligned: Iterable[tuple[str, list[str]]], min_count: int = MIN_COUNT,
+                   top: int = TOP_CHUNKS) -> dict[str, tuple[float, list[tuple[str, float]]]]:
+    """{context key: (interpolation weight, [(chunk, probability), ...])} from aligned pairs."""
     counts: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     for e, chunks in aligned:
-        padded = "^^" + e + "$$"
+        padded = "^" * PAD + e + "$" * PAD
+        prev = "^"
         for i, c in enumerate(chunks):
-            for left, right in TEMPLATES:
-                counts[_ctx(padded, i + 2, left, right)][c] += 1
-    table: dict[str, list] = {}
+            for left, right, use_prev in CHAIN:
+                counts[_key(padded, i + PAD, left, right, prev if use_prev else None)][c] += 1
+            if c:
+                prev = c[-1]
+    table: dict[str, tuple[float, list[tuple[str, float]]]] = {}
     for key, cn in counts.items():
-        tot = sum(cn.values())
-        if tot < min_count and not key.startswith("00"):
+        n = sum(cn.values())
+        if n < min_count and not key.startswith("00"):
             continue
-        table[key] = [(c, n / tot) for c, n in cn.most_common(top)]
-    return _prune(table)
+        lam = n / (n + BETA * len(cn))
+        dist = [(c, x / n) for c, x in cn.most_common(top) if x / n >= 1e-3]
+        table[key] = (float(f"{lam:.3g}"), [(c, float(f"{p:.3g}")) for c, p in dist])
+    return table
 
 
-def _prune(table: dict[str, list]) -> dict[str, list]:
-    """Drop a context whose best chunk equals what its back-off would give."""
-    keep: dict[str, list] = {}
-    for key, dist in table.items():
-        left, right = int(key[0]), int(key[1])
-        if (left, right) == (0, 0):
-            keep[key] = dist
-            continue
-        _, mid, _ = key[2:].split("_")
-        pre = key[2:2 + left]
-        post = key[2 + left + 1 + len(mid) + 1:]
-        padded = pre + mid + post
-        i = len(pre)
-        backoff = None
-        for lt, rt in TEMPLATES[TEMPLATES.index((left, right)) + 1:]:
-            if lt > left or rt > right:
-                continue
-            backoff = table.get(_ctx(padded, i, lt, rt))
-            if backoff:
-                break
-        if backoff is None or backoff[0][0] != dist[0][0] or abs(backoff[0][1] - dist[0][1]) > 0.25:
-            keep[key] = [(c, round(p, 3)) for c, p in dist]
-    return keep
+def keep_letters(names: Iterable[str]) -> str:
+    """Letters with diacritics used at least KEEP_MIN times in the names."""
+    cnt = collections.Counter(ch for n in names for ch in unicodedata.normalize("NFC", n.casefold())
+                              if not "a" <= ch <= "z" and ch.isalpha())
+    return "".join(sorted(ch for ch, n in cnt.items() if n >= KEEP_MIN))
 
 
-def train(path: str, log=print) -> dict[str, list]:
-    pairs = []
+def train(path: str, log=print) -> "Transliterator":
+    rows = []
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             parts = line.rstrip("\n").split("\t")
-            if len(parts) < 2 or bucket(parts[0]) < 2:
-                continue
-            e, r = fold_english(parts[0]), parts[1].replace(" ", "")
-            if e and r and len(r) <= MAX_CHUNK * len(e):
-                pairs.append((e, r))
-    log(f"{len(pairs)} training pairs")
+            if len(parts) >= 2 and parts[0] and bucket(parts[0]) >= 2:
+                rows.append((parts[0], parts[1].replace(" ", "")))
+    keep = keep_letters(e for e, _ in rows)
+    pairs = [(e, r) for e, r in ((fold_english(a, keep), b) for a, b in rows)
+             if e and r and len(r) <= MAX_CHUNK * len(e)]
+    log(f"{len(pairs)} training pairs; letters kept with their diacritics: {keep}")
     t = em_align(pairs, log=log)
     aligned = [(e, a) for e, r in pairs if (a := viterbi_align(e, r, t))]
     log(f"{len(aligned)} aligned")
-    return context_tables(aligned)
+    return Transliterator(context_tables(aligned), keep)
 
 
-def dump(table: dict[str, list]) -> str:
-    lines = [f"{k}\t" + "|".join(f"{c}:{p:g}" for c, p in v) for k, v in sorted(table.items())]
-    body = "\n".join(lines)
-    return (
-        '"""Learned English → Russian transliteration table (generated; see mtqa/gazetteer/learned.py).\n\n'
-        "Trained on CC0 Wikidata name pairs (Merhav & Ash, COLING 2018; github\n"
-        "steveash/NETransliteration-COLING2018, data/wd_russian_80, commit 5d5f59e5),\n"
-        "buckets 2-9 of the md5 split.  One line per context: key TAB chunk:prob|...\n"
-        '"""\n\n'
-        f"TABLE = '''\n{body}\n'''\n"
-    )
+def dump(model: "Transliterator") -> str:
+    head = [
+        "# Learned English -> Russian transliteration table (generated; see mtqa/gazetteer/learned.py).",
+        "# Trained on CC0 Wikidata name pairs (Merhav & Ash, COLING 2018; github",
+        "# steveash/NETransliteration-COLING2018, data/wd_russian_80, commit 5d5f59e5), buckets 2-9 of the",
+        "# md5 split.  One line per context: key TAB weight TAB chunk:probability|...",
+        f"#keep\t{model.keep}",
+    ]
+    lines = [f"{k}\t{lam:g}\t" + "|".join(f"{c}:{p:g}" for c, p in dist)
+             for k, (lam, dist) in sorted(model.table.items())]
+    return "\n".join(head + lines) + "\n"
 
 
 # -- prediction ----------------------------------------------------------------------
 
 
 class Transliterator:
-    def __init__(self, table: dict[str, list]):
+    """n-best Russian spellings of English names, with probabilities."""
+
+    def __init__(self, table: dict, keep: str = ""):
+        # values are (weight, [(chunk, p)...]) or, when read from the shipped file, the raw
+        # "weight<TAB>chunk:p|..." text, parsed on first use
         self.table = table
+        self.keep = keep
+        self._dists: dict[tuple[str, str], list[tuple[str, float]]] = {}
+        self._tails: dict[str, tuple[dict[str, float], float]] = {}
 
     @classmethod
     def from_text(cls, text: str) -> "Transliterator":
-        table: dict[str, list] = {}
-        for line in text.strip("\n").split("\n"):
+        table: dict = {}
+        keep = ""
+        for line in text.split("\n"):
             if not line:
                 continue
+            if line[0] == "#":
+                if line.startswith("#keep\t"):
+                    keep = line[6:]
+                continue
             key, _, rest = line.partition("\t")
-            dist = []
-            for item in rest.split("|"):
-                c, _, p = item.rpartition(":")
-                dist.append((c, float(p)))
-            table[key] = dist
-        return cls(table)
+            table[key] = rest
+        return cls(table, keep)
 
-    def _dist(self, padded: str, i: int) -> list:
-        for left, right in TEMPLATES:
-            d = self.table.get(_ctx(padded, i, left, right))
-            if d:
-                return d
-        return [("", 1.0)]
+    def _level(self, key: str):
+        v = self.table.get(key)
+        if v is None or isinstance(v, tuple):
+            return v
+        lam, _, rest = v.partition("\t")
+        dist = []
+        for item in rest.split("|") if rest else ():
+            c, _, p = item.rpartition(":")
+            dist.append((c, float(p)))
+        v = self.table[key] = (float(lam), dist)
+        return v
+
+    def _tail(self, padded: str, i: int) -> tuple[dict[str, float], float]:
+        """The part of the interpolation that does not depend on the previous Cyrillic
+        letter: (mixture of the contexts without it, the probability mass they hold)."""
+        ck = padded[i - 2:i + 4]
+        t = self._tails.get(ck)
+        if t is None:
+            rest = 1.0
+            acc: dict[str, float] = {}
+            for left, right, use_prev in CHAIN:
+                if use_prev:
+                    continue
+                lv = self._level(_key(padded, i, left, right, None))
+                if lv is None:
+                    continue
+                lam, items = lv
+                w = rest * lam
+                for c, q in items:
+                    acc[c] = acc.get(c, 0.0) + w * q
+                rest -= w
+            t = self._tails[ck] = (acc, 1.0 - rest)
+        return t
+
+    def _dist(self, padded: str, i: int, prev: str) -> list[tuple[str, float]]:
+        """The most probable chunks for the letter at ``padded[i]``, with negative
+        log-probabilities, best first."""
+        ck = (padded[i - 2:i + 4], prev)
+        d = self._dists.get(ck)
+        if d is not None:
+            return d
+        rest = 1.0
+        acc: dict[str, float] = {}
+        for left, right, use_prev in CHAIN:
+            if not use_prev:
+                break
+            lv = self._level(_key(padded, i, left, right, prev))
+            if lv is None:
+                continue
+            lam, items = lv
+            w = rest * lam
+            for c, q in items:
+                acc[c] = acc.get(c, 0.0) + w * q
+            rest -= w
+        tail, _ = self._tail(padded, i)
+        for c, q in tail.items():
+            acc[c] = acc.get(c, 0.0) + rest * q
+        tot = sum(acc.values())
+        if tot > 0:
+            d = sorted((-math.log(q / tot), c) for c, q in acc.items() if q / tot >= 1e-4)[:TOP_CHUNKS]
+            d = [(c, nl) for nl, c in d]
+        else:
+            d = []
+        d = d or [("", 0.0)]
+        if len(self._dists) > 300_000:
+            self._dists.clear()
+            self._tails.clear()
+        self._dists[ck] = d
+        return d
+
+    def predict_scored(self, word: str, k: int = 8) -> tuple[tuple[str, float], ...]:
+        """The k (at most MAX_NBEST) most probable Cyrillic spellings of one English word,
+        with probabilities."""
+        return self._decode(word)[:k]
 
     @lru_cache(maxsize=50_000)
-    def predict(self, word: str, k: int = 3) -> tuple[str, ...]:
-        """The k most likely Cyrillic spellings of one English word."""
-        e = fold_english(word)
+    def _decode(self, word: str, beam: int = 40) -> tuple[tuple[str, float], ...]:
+        e = fold_english(word, self.keep)
         if not e:
             return ()
-        padded = "^^" + e + "$$"
-        beams = [(0.0, "")]
-        for i in range(2, len(e) + 2):
-            d = self._dist(padded, i)
-            nxt = [(s + math.log(p), out + c) for s, out in beams for c, p in d if p >= 0.02]
-            nxt.sort(key=lambda x: (-x[0], x[1]))
-            beams = nxt[: k * 2] or beams
-        seen: dict[str, None] = {}
-        for _, out in beams:
-            seen.setdefault(out, None)
-        return tuple(list(seen)[:k])
+        padded = "^" * PAD + e + "$" * PAD
+        beams: list[tuple[float, str, str]] = [(0.0, "", "^")]  # (-log p, spelling, last letter)
+        for i in range(PAD, PAD + len(e)):
+            by_prev: dict[str, list] = {}
+            nxt = []
+            for s, out, prev in beams:
+                d = by_prev.get(prev)
+                if d is None:
+                    d = by_prev[prev] = self._dist(padded, i, prev)
+                for c, nl in d:
+                    nxt.append((s + nl, out + c, c[-1] if c else prev))
+            nxt.sort()
+            beams = nxt[:beam]
+        probs: dict[str, float] = {}
+        for s, r, _ in beams:
+            probs[r] = probs.get(r, 0.0) + math.exp(-s)
+        return tuple(sorted(probs.items(), key=lambda x: (-x[1], x[0]))[:MAX_NBEST])
 
-    def predict_name(self, name: str, k: int = 3) -> list[str]:
-        """Up to k Cyrillic spellings of a (multi-word) name, word by word."""
-        words = [w for w in name.replace("-", " ").split() if fold_english(w)]
+    def predict(self, word: str, k: int = 3) -> tuple[str, ...]:
+        """The k most likely Cyrillic spellings of one English word."""
+        return tuple(r for r, _ in self.predict_scored(word, k))
+
+    def predict_name_scored(self, name: str, k: int = 8) -> list[tuple[str, float]]:
+        """The k most probable spellings of a (multi-word) name: the best combinations of
+        its words' spellings (a word the model cannot spell is kept as written)."""
+        words = [w for w in name.replace("-", " ").split() if fold_english(w, self.keep)]
         if not words:
             return []
-        per_word = [self.predict(w, k) or (w,) for w in words]
-        out = [" ".join(p[0] for p in per_word)]
-        for wi, p in enumerate(per_word):
-            for alt in p[1:]:
-                if len(out) >= k:
-                    break
-                out.append(" ".join(alt if j == wi else q[0] for j, q in enumerate(per_word)))
-        return out[:k]
+        per_word = [list(self.predict_scored(w, k)) or [(w, 1.0)] for w in words]
+        if len(per_word) == 1:
+            return per_word[0][:k]
+        # lazy k-best enumeration of the product
+        def score(idx):
+            return math.prod(per_word[j][x][1] for j, x in enumerate(idx))
+        start = (0,) * len(per_word)
+        heap = [(-score(start), start)]
+        seen = {start}
+        out: list[tuple[str, float]] = []
+        while heap and len(out) < k:
+            s, idx = heapq.heappop(heap)
+            out.append((" ".join(per_word[j][x][0] for j, x in enumerate(idx)), -s))
+            for j in range(len(idx)):
+                if idx[j] + 1 < len(per_word[j]):
+                    n = idx[:j] + (idx[j] + 1,) + idx[j + 1:]
+                    if n not in seen:
+                        seen.add(n)
+                        heapq.heappush(heap, (-score(n), n))
+        return out
+
+    def predict_name(self, name: str, k: int = 3) -> list[str]:
+        """Up to k Cyrillic spellings of a (multi-word) name, most probable first."""
+        return [r for r, _ in self.predict_name_scored(name, k)]
+
+
+def model_path():
+    return resources.files("mtqa").joinpath("data", "gazetteer", MODEL_FILE)
+
+
+def model_fingerprint() -> str:
+    """A hash of the shipped table (part of the gazetteer cache key)."""
+    p = model_path()
+    return hashlib.sha256(p.read_bytes()).hexdigest()[:16] if p.is_file() else ""
 
 
 @lru_cache(maxsize=1)
 def default_model() -> Transliterator | None:
-    try:
-        from mtqa.gazetteer.translit_model import TABLE
-    except ImportError:  # pragma: no cover
+    p = model_path()
+    if not p.is_file():  # pragma: no cover
         return None
-    return Transliterator.from_text(TABLE)
+    return Transliterator.from_text(lzma.decompress(p.read_bytes()).decode("utf-8"))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -280,13 +415,16 @@ def main(argv: list[str] | None = None) -> None:
     sub = ap.add_subparsers(dest="cmd", required=True)
     tr = sub.add_parser("train", help="train on english<TAB>space-separated Cyrillic<TAB>count pairs")
     tr.add_argument("pairs")
-    tr.add_argument("-o", "--output", default=None, help="write the table module here (default: stdout)")
+    tr.add_argument("-o", "--output", default=None, help="write the table here (.xz: compressed; default: stdout)")
     a = ap.parse_args(argv)
-    table = train(a.pairs, log=lambda m: print(m, file=sys.stderr))
-    text = dump(table)
+    model = train(a.pairs, log=lambda m: print(m, file=sys.stderr))
+    text = dump(model)
     if a.output:
-        with open(a.output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        data = text.encode("utf-8")
+        if a.output.endswith(".xz"):
+            data = lzma.compress(data, preset=9 | lzma.PRESET_EXTREME)
+        with open(a.output, "wb") as fh:
+            fh.write(data)
     else:
         sys.stdout.write(text)
 

@@ -29,7 +29,7 @@ from mtqa.context import resource
 from mtqa.gazetteer import loader
 from mtqa.gazetteer.model import Entry
 
-CACHE_FORMAT = 10
+CACHE_FORMAT = 11
 COMMON_WORDS = 60_000  # wordfreq's most frequent English words count as "ordinary English"
 ATTESTED_WORDS = 160_000  # ... and up to this rank as "seen in English" (zipf ≳ 1.6)
 _LOCK = threading.Lock()
@@ -94,10 +94,13 @@ def cache_dir() -> Path:
 def _code_hash() -> str:
     h = hashlib.sha256(str(CACHE_FORMAT).encode())
     here = Path(__file__).resolve().parent
-    for name in ("keys.py", "translit.py", "index.py", "learned.py", "translit_model.py"):
+    for name in ("keys.py", "translit.py", "index.py", "learned.py"):
         p = here / name
         if p.is_file():
             h.update(p.read_bytes())
+    from mtqa.gazetteer.learned import model_fingerprint
+
+    h.update(model_fingerprint().encode())
     try:
         import cyrtranslit
         import iuliia
@@ -190,16 +193,20 @@ def _from_cache(raw: bytes, house, attested_path: Path):
     index = GazetteerIndex(LazyEntries(d["entries"]), forms, house_style=house, common_words=d["common"],
                            blocks=(d["hashes"], d["ids"], d["offsets"]), attested_words=None,
                            token_tables=(d["lookalike"], d["dels"]), cons=d["form_cons"], accepted=d["accepted"],
-                           surnames=d["surnames"])
+                           surnames=d["surnames"],
+                           learned_keys=(d["rk_hashes"], d["rk_entries"], d["rk_weights"], d["rk_offsets"]))
     index.attested_loader = lambda: attested_path.read_text(encoding="utf-8").split("\n")
     index.lookalike_raw = frozenset(d["lookalike_raw"])
     return index
 
 
 def _to_cache(index) -> bytes:
+    from array import array
+
     from mtqa.gazetteer.index import KIND_RANK, LazyEntries
 
     f = index.forms
+    rk = index._rk or (array("Q"), array("i"), array("f"), array("i", [0, 0]))
     return _pack({
         "entries": ("lines", [LazyEntries.row(e) for e in index.entries]),
         "form_entry": ("i", f.entry),
@@ -219,6 +226,10 @@ def _to_cache(index) -> bytes:
         "hashes": ("I", index._hashes),
         "ids": ("i", index._ids),
         "offsets": ("i", index._offsets),
+        "rk_hashes": ("Q", rk[0]),
+        "rk_entries": ("i", rk[1]),
+        "rk_weights": ("f", rk[2]),
+        "rk_offsets": ("i", rk[3]),
     })
 
 
