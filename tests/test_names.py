@@ -137,6 +137,20 @@ def test_unverified_transliteration_quiet_on_known_and_english_names():
     assert [x for x in run("Dzhamshed Khudoyberdiyev resigned.", allow=["Dzhamshed"]) if x.code == "NAM002"] == []
 
 
+def test_names_curated_for_clean_news_are_quiet():
+    """Spellings that English news uses for people and companies the curated gazetteer
+    lists (written for this test, after names that clean wire copy reported)."""
+    text = ("Dzhokhar Tsarnaev, the younger of the two brothers behind the Boston Marathon bombing, was "
+            "sentenced to death; Tamerlan Tsarnaev died days after the attack. GENNADIY GOLDBERG, RATES "
+            "STRATEGIST AT TD SECURITIES, expects two cuts. EuroChem-VolgaKaliy opened a potash mine. "
+            "Iran mourned Qassem Suleimani, the commander of the Qods Force, and Libya's foreign minister "
+            "Mohamed Siyala met Fayez Seraj.")
+    assert [(x.code, x.text) for x in run(text, select=("NAM001", "NAM002"))] == []
+    # a garbled spelling of a curated name is still reported
+    assert nam("Prosecutors said Dzhokhar Tsarnayev planted the second bomb at the Boston Marathon.") == [
+        ("Dzhokhar Tsarnayev", "Dzhokhar Tsarnaev")]
+
+
 # -- NAM003: house style ---------------------------------------------------------------------------
 
 
