@@ -261,8 +261,10 @@ class GazetteerIndex:
                 if f.kind in ("translit", "tsurname", "learned"):
                     f.close = is_close(f.skel, accepted)
             forms.extend(seen.values())
-        return cls(entries, forms, prior=prior, house_style=house_style, common_words=common_words,
-                   attested_words=attested_words, learned_keys=_learned_key_table(rk_rows) if learned else None)
+        index = cls(entries, forms, prior=prior, house_style=house_style, common_words=common_words,
+                    attested_words=attested_words, learned_keys=_learned_key_table(rk_rows) if learned else None)
+        index.token_sets()  # part of building (a cached index makes them on its first fuzzy lookup)
+        return index
 
     def _build_blocks(self) -> None:
         """Postings sorted by the 32-bit hash of their blocking key, plus a table of
@@ -295,7 +297,7 @@ class GazetteerIndex:
         """True if the text is, modulo case and typography, a canonical name or alias."""
         return norm(text) in self.accepted
 
-    def block(self, skel: str) -> list[int]:
+    def block(self, skel: str, ck: str | None = None) -> list[int]:
         """Form ids filed under the query skeleton's blocking keys (unique; blocks longer than MAX_BLOCK skipped).
 
         Two exact shortcuts skip keys that cannot be filed: a one-deletion neighbour
@@ -306,12 +308,13 @@ class GazetteerIndex:
         words = skel.split()
         n = len(words)
         tokens, ctokens = self.token_sets()
-        ck = consonant_key(skel)
+        if ck is None:
+            ck = consonant_key(skel)
         use_dels = n < 3 or sum(w in tokens for w in words) >= n - 2
         if not use_dels and not all(w in ctokens for w in ck.split()):
             return []
         if use_dels:
-            keys = block_keys(skel)
+            keys = block_keys(skel, ck)
         else:
             keys = ["C" + ck]
         hashes, ids, offsets, shift = self._hashes, self._ids, self._offsets, self._shift
@@ -376,13 +379,13 @@ class GazetteerIndex:
         # a fuzzy match scores below every exact one (< 0.97): when top + 1 candidates already
         # score at least that, the fuzzy index cannot change the answer
         if fuzzy and sum(1 for v in best.values() if v[0] >= FUZZY_CEILING) <= top:
-            ids = self.block(sk)
+            qc = consonant_key(sk)
+            ids = self.block(sk, qc)
             if ids:
                 skels = self._skels
                 found = process.extract(sk, itemgetter(*ids)(skels) if len(ids) > 1 else [skels[ids[0]]],
                                         scorer=Levenshtein.distance,
                                         limit=max(top * 5, 25), score_cutoff=max(2, len(sk) // 3))
-                qc = consonant_key(sk)
                 cons = self._cons
                 prior = self.prior
                 lev = Levenshtein.distance
@@ -400,10 +403,7 @@ class GazetteerIndex:
                     conf = fuzzy_confidence(sk, skels[fi], eff, kind)
                     if conf >= min_confidence:
                         offer(f_entry[fi], conf, eff, fi, "fuzzy")
-        prior = self.prior
-        ranked = sorted(best.items(), key=lambda kv: (-round(kv[1][0], 6), kv[1][2],
-                                                     -(prior[kv[0]] if prior is not None else 0.0),
-                                                     entries[kv[0]].name, entries[kv[0]].id))
+        ranked = self._ranked(best)
         out: list[Candidate] = []
         for ei, (_, conf, dist, fi, how) in ranked[: top + 1]:
             if fi == -1:
@@ -417,6 +417,24 @@ class GazetteerIndex:
                 out.append(self._candidate(table[fi], dist, conf, how))
         _ambiguity(out)
         return [c for c in out if c.confidence >= min_confidence][:top]
+
+    def _ranked(self, best: dict) -> list:
+        """Candidates by score, then smaller distance, then the more frequent entry
+        (``prior``), then name and id (looked up only to order exact ties)."""
+        prior = self.prior
+        keyed = [((-round(v[0], 6), v[2], -prior[ei] if prior is not None else 0.0), ei, v) for ei, v in best.items()]
+        keyed.sort(key=itemgetter(0))
+        n = len(keyed)
+        i = 0
+        while i < n - 1:
+            j = i + 1
+            while j < n and keyed[j][0] == keyed[i][0]:
+                j += 1
+            if j - i > 1:
+                entries = self.entries
+                keyed[i:j] = sorted(keyed[i:j], key=lambda t: (entries[t[1]].name, entries[t[1]].id))
+            i = j
+        return [(ei, v) for _, ei, v in keyed]
 
     def learned_keys(self, key: str) -> list[tuple[int, float]]:
         """(entry, probability) of the learned spellings whose :func:`ru_key` is ``key``."""
@@ -507,11 +525,11 @@ def is_close(skel: str, accepted_skels: Sequence[str]) -> bool:
     return False
 
 
-def block_keys(skel: str) -> list[str]:
+def block_keys(skel: str, ck: str | None = None) -> list[str]:
     """The skeleton's one-deletion neighbourhood ("S" keys; the skeleton itself when
-    shorter than three letters) and its consonant key ("C"), each once."""
+    shorter than three letters) and its consonant key ``ck`` ("C"), each once."""
     keys = ["S" + d for d in deletions(skel)] if len(skel) >= 3 else ["S" + skel]
-    keys.append("C" + consonant_key(skel))
+    keys.append("C" + (consonant_key(skel) if ck is None else ck))
     return keys
 
 
