@@ -25,7 +25,9 @@ def normalize(
     ``--format json``: {"query", "candidates": [{"name", "type", "confidence",
     "evidence"}, ...]}, an empty list when nothing is close.  ``--format tsv``:
     query, name, type, confidence, evidence — one line per candidate, or the
-    query and four empty columns when there is none.
+    query and four empty columns when there is none.  A query that is not
+    valid UTF-8 gets an answer with no candidates (JSON: ``"error"``), a line on
+    stderr, and exit status 2 at the end; the other queries are answered.
     """
     import json
 
@@ -43,20 +45,33 @@ def normalize(
     def queries():
         args = list(names or [])
         if not args or args == ["-"]:
-            for line in sys.stdin:
-                yield line.rstrip("\r\n")
+            # bytes, so that one undecodable line is reported and skipped, not fatal
+            for n, raw in enumerate(sys.stdin.buffer):
+                line = raw.decode("utf-8", "surrogateescape").rstrip("\r\n")
+                yield line[1:] if n == 0 and line.startswith("\ufeff") else line
         else:
-            yield from args
+            yield from args  # argv: Python decoded it with surrogateescape
 
     out = sys.stdout
+    bad = 0
     try:
-        for q in queries():
+        for n, q in enumerate(queries(), 1):
+            error = None
+            if not _is_utf8(q):  # an undecodable byte: answer (in order) with no candidates, exit 2 at the end
+                q = q.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                error = "not valid UTF-8"
+                bad += 1
+                sys.stderr.write(f"mtqa: error: query {n}: {error} (shown with U+FFFD)\n")
+                sys.stderr.flush()
             query = " ".join(q.split())
-            cands = gaz.lookup(query, top=top, min_confidence=min_confidence) if query else []
+            cands = gaz.lookup(query, top=top, min_confidence=min_confidence) if query and not error else []
             if format == "json":
-                out.write(json.dumps({"query": q, "candidates": [
+                rec = {"query": q, "candidates": [
                     {"name": c.entry.name, "type": c.entry.type, "confidence": round(c.confidence, 4),
-                     "evidence": c.evidence} for c in cands]}, ensure_ascii=False) + "\n")
+                     "evidence": c.evidence} for c in cands]}
+                if error:
+                    rec["error"] = error
+                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
             else:
                 clean = q.replace("\t", " ")
                 if not cands:
@@ -69,3 +84,13 @@ def normalize(
 
         sys.stdout = open(os.devnull, "w")
         raise typer.Exit(0)
+    if bad:
+        raise typer.Exit(2)
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
