@@ -37,8 +37,15 @@ Conventions
   is ~1.6x faster, but dynamic quantisation scales activations per batch
   tensor, so a sentence's scores depend on its batch-mates (up to 0.1 nats
   per token batched vs alone) and sentence SLOR moves by up to 0.08 — not
-  equal quality (``benchmarks/bench_fluency.py --int8``).  bf16 on the CPU
-  is no faster than fp32 here.
+  equal quality (``benchmarks/bench_fluency.py --int8``).  bf16 on a CPU with
+  AVX512-BF16 (this project's AMD EPYC) is ~1.6-2.3x faster than fp32, with
+  scores within 0.01 nats/token of fp32 on average, but its bf16 activations
+  round differently with the batch's GEMM blocking, so a token's score moves
+  by up to 0.06 nats between batched and alone — it breaks the batched ==
+  unbatched contract, so the CPU runs fp32.  Per-token int8 with exact int32
+  GEMMs (``torch._int_mm``) was tried too: only ~1.2x faster here and still
+  batch-dependent (its per-row rounding amplifies 1e-7 differences in the
+  attention), so not used either.
 
 Models load with ``AutoModelForCausalLM.from_pretrained(path,
 use_safetensors=True)`` and never with ``trust_remote_code``; one engine per
