@@ -195,10 +195,14 @@ class GazetteerIndex:
         self.prior = list(prior) if prior is not None else None
         self.house_style = list(house_style)
         self._skels = table.skel
-        self.by_skel: dict[str, list[int]] = {}
-        setd = self.by_skel.setdefault
+        # tuples, not lists: tuples of ints drop out of the cyclic garbage collector's
+        # work, which on a 100k-entry gazetteer otherwise rescans half a million lists
+        by: dict[str, tuple[int, ...]] = {}
+        get = by.get
         for fi, sk in enumerate(self._skels):
-            setd(sk, []).append(fi)
+            t = get(sk)
+            by[sk] = (fi,) if t is None else t + (fi,)
+        self.by_skel = by
         if accepted is None:
             accepted = {}
             for ei, e in enumerate(self.entries):
@@ -206,7 +210,7 @@ class GazetteerIndex:
                     lst = accepted.setdefault(norm(a), [])
                     if ei not in lst:
                         lst.append(ei)
-        self.accepted: dict[str, list[int]] = accepted
+        self.accepted: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in accepted.items()}
         if surnames is None:
             surnames = {}
             for fi, kind in enumerate(table.kind):
@@ -214,7 +218,7 @@ class GazetteerIndex:
                     lst = surnames.setdefault(norm(table.text[fi]), [])
                     if table.entry[fi] not in lst:
                         lst.append(table.entry[fi])
-        self.surnames: dict[str, list[int]] = surnames
+        self.surnames: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in surnames.items()}
         self.common_words = frozenset(common_words)
         # rarer words still seen in English text (None: loaded on first use by the owner)
         self._attested = frozenset(attested_words) if attested_words is not None else None
