@@ -6,8 +6,9 @@ style (``config.house_style["ukraine"]``: ``ukrainian`` (default) or
 ``russian``) and the allow list.  Gazetteers are cached per process by that
 tuple, so many checkers (tests, the names report) share one.
 
-Building the index romanizes every Cyrillic form in eight schemes, which
-takes a second or two; the compiled index is therefore cached under
+Building the index romanizes every Cyrillic form in eight schemes and runs
+the learned transliteration model on entries with no Cyrillic form, which
+takes a few seconds; the compiled index is therefore cached under
 the user cache directory (``$MTQA_CACHE_DIR``, else ``$XDG_CACHE_HOME/mtqa``,
 else ``~/.cache/mtqa``), keyed by a hash of every gazetteer file's content and
 of the key-building code.  The cache is a sectioned binary file (raw arrays and
