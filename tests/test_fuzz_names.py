@@ -243,3 +243,17 @@ def test_normalize_command_survives_undecodable_input():
             assert [rec["query"] for rec in recs][::2] == ["Moravetsky", "Ferstapen"]
             assert recs[0]["candidates"][0]["name"] == "Mateusz Morawiecki"
             assert recs[2]["candidates"][0]["name"] == "Max Verstappen"
+
+
+def test_matcher_on_huge_adversarial_names():
+    """1 MB of one capitalised token, and a long paragraph of name hits: both finish
+    (they were quadratic: one-edit variants of a whole token; the context of every hit
+    read its whole paragraph).  No timing assertion: a regression shows as a hang."""
+    checker = Checker(Config(fluency=False, select=["NAM"]))
+    text = "Moravetsky" * 100_000
+    for f in checker.check_text(text).findings:
+        assert text[f.start:f.end] == f.text
+    para = " ".join(["the press secretary of the White House Josh Ernest and dzhebhat an-Nusra."] * 2000)
+    found = checker.check_text(para).findings
+    assert len(found) >= 2000 and all(para[f.start:f.end] == f.text for f in found)
+    assert {f.suggestion for f in found} >= {"Josh Earnest", "Jabhat al-Nusra"}

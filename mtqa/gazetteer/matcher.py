@@ -97,6 +97,7 @@ _TOKEN_RE = re.compile(r"\S+")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 MAX_WINDOW = 6
 CONTEXT_RADIUS = 400
+PARAGRAPH_RADIUS = 3000  # context never reaches further than this, whatever the paragraph
 PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
 
 # romanized-Russian signatures (NAM002)
@@ -161,6 +162,8 @@ class DocumentMatcher:
         if gaz.index.token_tables is None:
             gaz.index.token_tables = _token_tables(gaz.index)
         self.lookalike_words, self.token_dels = gaz.index.token_tables
+        # no deletion variant of a longer word can be in the table: skip those words (linear time)
+        self._dels_max = max(map(len, self.token_dels), default=0)
         raw = getattr(gaz.index, "lookalike_raw", None)
         if raw is None:
             raw = gaz.index.lookalike_raw = _lookalike_raw(gaz.index, self.lookalike_words)
@@ -299,7 +302,7 @@ class DocumentMatcher:
         """True if some word of the skeleton is within one edit of a gazetteer word."""
         dels = self.token_dels
         for t in sk.split():
-            if len(t) < 4:
+            if len(t) < 4 or len(t) > self._dels_max + 1:
                 continue
             if t in dels:
                 return True
@@ -516,11 +519,13 @@ class DocumentMatcher:
             return []
         a = max(0, s - CONTEXT_RADIUS)
         b = min(len(text), e + CONTEXT_RADIUS)
-        # widen to the paragraph
-        pa = text.rfind("\n", 0, s)
-        pb = text.find("\n", e)
-        a = min(a, pa + 1 if pa >= 0 else 0)
-        b = max(b, pb if pb >= 0 else len(text))
+        # widen to the paragraph, at most PARAGRAPH_RADIUS characters each way (a hit in a
+        # huge unbroken "paragraph" must not cost a scan of all of it: linear time)
+        lo, hi = max(0, s - PARAGRAPH_RADIUS), min(len(text), e + PARAGRAPH_RADIUS)
+        pa = text.rfind("\n", lo, s)
+        pb = text.find("\n", e, hi)
+        a = min(a, pa + 1 if pa >= 0 else lo)
+        b = max(b, pb if pb >= 0 else hi)
         around = (text[a:s] + " " + text[e:b]).casefold()
         return [k for k in keywords if _specific(k) and _has_word(around, k.casefold())]
 
