@@ -540,12 +540,12 @@ def block_keys(skel: str, ck: str | None = None) -> list[str]:
 def key_hash(key: str) -> int:
     """The 32-bit hash a blocking key is filed under (the same in every process; a
     rare collision only adds candidates that the distance then rejects)."""
-    return crc32(key.encode("utf-8"))
+    return crc32(key.encode("utf-8", "surrogatepass"))
 
 
 def key_hash64(key: str) -> int:
     """A 64-bit hash of a learned key (collisions among a million keys are negligible)."""
-    b = key.encode("utf-8")
+    b = key.encode("utf-8", "surrogatepass")  # a lone surrogate (undecodable input) hashes too
     return (crc32(b) << 32) | adler32(b)
 
 
@@ -580,3 +580,5 @@ def _ambiguity(cands: list[Candidate]) -> None:
     if b.entry.name != a.entry.name and a.confidence - b.confidence < 0.05 and a.key == "fuzzy":
         a.confidence *= 0.85
         a.evidence += f"; as close to '{b.entry.name}'"
+        for c in cands[1:]:  # the runners-up are no better evidenced: keep the list in confidence order
+            c.confidence = min(c.confidence, a.confidence)

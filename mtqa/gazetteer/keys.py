@@ -150,7 +150,7 @@ def deletions(key: str) -> set[str]:
 
 def stable_hash(s: str) -> int:
     """A 63-bit hash that is the same in every process (Python's hash() is salted)."""
-    b = s.encode("utf-8")
+    b = s.encode("utf-8", "surrogatepass")  # lone surrogates (undecodable input) hash too
     return ((zlib.crc32(b) << 31) ^ zlib.adler32(b)) & 0x7FFF_FFFF_FFFF_FFFF
 
 
