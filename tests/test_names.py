@@ -39,6 +39,17 @@ def test_garbled_organisation_with_article(test_only):
     assert nam(text, test_only=test_only) == [("Dzhebhat EN-Nusra", "Jabhat al-Nusra")]
 
 
+def test_runs_known_to_be_empty_do_not_hide_an_article_form():
+    """Each run of capitalised words is judged once per process and documents whose runs
+    are all known to be empty skip the scan; a garbled lower-case word before an article
+    form ("dzhebhat an-Nusra") must still be seen after "Nusra" alone was judged empty."""
+    checker = Checker(Config(select=["NAM001"], fluency=False))
+    for _ in range(2):
+        assert checker.check_text("Nusra said nothing. Idlib was quiet on Monday.").findings == []
+        f = checker.check_text("Russia struck the terrorist group dzhebhat an-Nusra near Idlib.").findings
+        assert [(x.text, x.suggestion) for x in f] == [("dzhebhat an-Nusra", "Jabhat al-Nusra")]
+
+
 @pytest.mark.parametrize("test_only", [True, False])
 def test_accepted_forms_never_flagged(test_only):
     text = ("The Nusra Front, once known as Jabhat al-Nusra (also al-Nusra Front), fought in Idlib. "
