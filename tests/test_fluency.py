@@ -231,19 +231,24 @@ def test_explained_words_are_left_out():
 
 @needs_model
 def test_checker_rejudges_fluency_findings_that_straddle_a_name():
-    """On the seed, a FLU finding that runs into 'dzhebhat an-Nusra' (explained by NAM001)
-    is re-judged without those words by the checker; no FLU finding is left overlapping
-    any name or phrase finding."""
-    text = SEED.read_text(encoding="utf-8")
+    """A FLU finding that overlaps a garbled name (explained by NAM001) is re-judged by the
+    checker without the name's words: the sentence finding stays (the rest is still word
+    salad) over fewer words; the 3-word run that ran into the name goes."""
+    text = "Jobs agreement the that thousands said dzhebhat an-Nusra trade Tuesday of on would create new president the."
     flu_only = Checker(Config(select=["FLU"], model=str(MODEL), device="cpu")).check_text(text).findings
     full = Checker(Config(model=str(MODEL), device="cpu")).check_text(text).findings
-    explained = [(f.start, f.end) for f in full if f.code[:3] in ("NAM", "PHR")]
-    straddling = [f for f in flu_only if any(s < f.end and f.start < e for s, e in explained)]
-    assert straddling, "the seed no longer has a FLU finding that runs into a name: pick another text"
-    assert not [f for f in full if f.code.startswith("FLU") and any(s < f.end and f.start < e for s, e in explained)]
-    # findings that touch no explained word are kept unchanged
-    untouched = {(f.code, f.start, f.end) for f in flu_only} - {(f.code, f.start, f.end) for f in straddling}
-    assert untouched <= {(f.code, f.start, f.end) for f in full}
+    (name,) = [f for f in full if f.code == "NAM001"]
+    assert name.suggestion == "Jabhat al-Nusra"
+
+    def overlaps(f):
+        return f.start < name.end and name.start < f.end
+
+    before = {f.code: f for f in flu_only}
+    assert overlaps(before["FLU001"]) and "FLU002" in before and overlaps(before["FLU002"])
+    after = [f for f in full if f.code.startswith("FLU")]
+    (sent,) = [f for f in after if f.code == "FLU001"]
+    assert sent.data["words"] < before["FLU001"].data["words"] and "explained by other findings left out" in sent.message
+    assert not [f for f in after if f.code == "FLU002" and overlaps(f)]
 
 
 @needs_model
