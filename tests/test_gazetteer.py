@@ -202,6 +202,12 @@ def test_learned_keys_rank_an_entry_by_its_predicted_spelling():
         assert idx.lookup(query, min_confidence=0)[0].name == "Hamilton"
     # an exact canonical name still comes first, with confidence 1
     assert idx.lookup("Hamlin")[0].name == "Hamlin" and idx.lookup("Hamlin")[0].confidence == 1.0
+    # a learned key outranks a skeleton match of another entry's English name, and the
+    # candidates stay in confidence order
+    cands = idx.lookup("Molendorf", min_confidence=0)
+    assert [c.name for c in cands[:2]] == ["Mollendorf", "Möllendorf"] and cands[1].key == "name"
+    confs = [c.confidence for c in cands]
+    assert confs == sorted(confs, reverse=True) and "ranked below 'Mollendorf'" in cands[1].evidence
 
 
 def test_learning_pipeline_on_a_toy_set():

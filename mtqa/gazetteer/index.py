@@ -420,6 +420,12 @@ class GazetteerIndex:
             else:
                 out.append(self._candidate(table[fi], dist, conf, how))
         _ambiguity(out)
+        # rank order is confidence order: a candidate ranked below a likelier one (a learned
+        # key outranks a skeleton match of an English form) is capped at that one's confidence
+        for prev, c in zip(out, out[1:]):
+            if c.confidence > prev.confidence:
+                c.confidence = prev.confidence
+                c.evidence += f"; ranked below '{prev.entry.name}'"
         return [c for c in out if c.confidence >= min_confidence][:top]
 
     def _ranked(self, best: dict) -> list:
