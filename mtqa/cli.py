@@ -290,6 +290,8 @@ def check(
                           flush=input_format == "lines", rule_codes=[r.code for r in checker.rules])
             fmt.begin()
             for item in bar.track(items):
+                if _INTERRUPTED:  # an interrupt that was swallowed before it reached us
+                    raise KeyboardInterrupt
                 if isinstance(item, ReadError):
                     summary.errors += 1
                     sys.stderr.write(f"mtqa: error: {item}\n")
@@ -374,7 +376,27 @@ def _load_commands() -> None:
     import_listed("mtqa.commands", COMMAND_MODULES)
 
 
+_INTERRUPTED = False
+
+
+def _on_sigint(signum, frame) -> None:
+    """Ctrl-C: raise KeyboardInterrupt as usual, and remember it — Python drops an
+    interrupt that lands inside the import machinery's callbacks ("Exception ignored
+    in ..."), so long loops also test :func:`interrupted` and raise it again."""
+    global _INTERRUPTED
+    _INTERRUPTED = True
+    raise KeyboardInterrupt
+
+
+def interrupted() -> bool:
+    return _INTERRUPTED
+
+
 def main() -> None:
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_sigint)
     _load_commands()
     app()
 

@@ -60,6 +60,21 @@ def test_ctrl_c_leaves_no_partial_report(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]
 
 
+def test_an_interrupt_swallowed_during_imports_still_stops_the_run(tmp_path):
+    """Python drops a KeyboardInterrupt that lands in the import machinery's callbacks
+    ("Exception ignored in ..."); mtqa remembers the Ctrl-C and stops at the next document."""
+    src = tmp_path / "a.txt"
+    src.write_text("The the minister said , that us officials met.\n", encoding="utf-8")
+    out = tmp_path / "report.json"
+    code = ("import sys\nimport mtqa.cli as cli\n"
+            "cli._INTERRUPTED = True  # as if the handler had run and its exception been swallowed\n"
+            f"sys.argv = ['mtqa', 'check', {str(src)!r}, '-f', 'json', '-o', {str(out)!r}, '--no-fluency']\n"
+            "cli.main()\n")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 130 and "mtqa: interrupted" in r.stderr, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
 def test_two_runs_are_byte_identical(tmp_path):
     (tmp_path / "a.txt").write_text("Die Gespräche werden am Donnerstag in Berlin fortgesetzt, sagte ein Sprecher der Regierung.\n"
                                     "The the us officials said , that “talks would go on.\n", encoding="utf-8")
