@@ -51,7 +51,14 @@ def test_ctrl_c_leaves_no_partial_report(tmp_path):
     out = tmp_path / "report.json"
     proc = subprocess.Popen([sys.executable, "-m", "mtqa", "check", str(big), "-f", "json", "-o", str(out),
                              "--no-fluency"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(3)
+    # interrupt mid-run: once the report's temporary file exists (imports, config and the
+    # first documents are done; a fresh install compiles its bytecode first, which can take
+    # seconds on a loaded machine)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None \
+            and sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]:
+        time.sleep(0.05)
+    time.sleep(0.5)
     assert proc.poll() is None, "the run finished before it could be interrupted; make the input bigger"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
