@@ -276,34 +276,20 @@ class Transliterator:
         ck = padded[i - 2:i + 4]
         t = self._tails.get(ck)
         if t is None:
-            rest = 1.0
-            acc: dict[str, float] = {}
-            for left, right, use_prev in CHAIN:
-                if use_prev:
-                    continue
-                lv = self._level(_key(padded, i, left, right, None))
-                if lv is None:
-                    continue
-                lam, items = lv
-                w = rest * lam
-                for c, q in items:
-                    acc[c] = acc.get(c, 0.0) + w * q
-                rest -= w
+            acc, rest = self._mix(padded, i, None)
             t = self._tails[ck] = (acc, 1.0 - rest)
         return t
 
-    def _dist(self, padded: str, i: int, prev: str) -> list[tuple[str, float]]:
-        """The most probable chunks for the letter at ``padded[i]``, with negative
-        log-probabilities, best first."""
-        ck = (padded[i - 2:i + 4], prev)
-        d = self._dists.get(ck)
-        if d is not None:
-            return d
+    def _mix(self, padded: str, i: int, prev: str | None) -> tuple[dict[str, float], float]:
+        """Interpolate the CHAIN levels that use the previous Cyrillic letter (``prev``
+        given) or those that do not (``prev`` None): chunk -> weighted probability, and
+        the probability mass the levels left over."""
         rest = 1.0
         acc: dict[str, float] = {}
+        want = prev is not None
         for left, right, use_prev in CHAIN:
-            if not use_prev:
-                break
+            if use_prev != want:
+                continue
             lv = self._level(_key(padded, i, left, right, prev))
             if lv is None:
                 continue
@@ -312,6 +298,16 @@ class Transliterator:
             for c, q in items:
                 acc[c] = acc.get(c, 0.0) + w * q
             rest -= w
+        return acc, rest
+
+    def _dist(self, padded: str, i: int, prev: str) -> list[tuple[str, float]]:
+        """The most probable chunks for the letter at ``padded[i]``, with negative
+        log-probabilities, best first."""
+        ck = (padded[i - 2:i + 4], prev)
+        d = self._dists.get(ck)
+        if d is not None:
+            return d
+        acc, rest = self._mix(padded, i, prev)
         tail, _ = self._tail(padded, i)
         for c, q in tail.items():
             acc[c] = acc.get(c, 0.0) + rest * q
