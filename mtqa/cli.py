@@ -382,14 +382,10 @@ _INTERRUPTED = False
 def _on_sigint(signum, frame) -> None:
     """Ctrl-C: raise KeyboardInterrupt as usual, and remember it — Python drops an
     interrupt that lands inside the import machinery's callbacks ("Exception ignored
-    in ..."), so long loops also test :func:`interrupted` and raise it again."""
+    in ..."), so the check loop also tests the flag and raises it again."""
     global _INTERRUPTED
     _INTERRUPTED = True
     raise KeyboardInterrupt
-
-
-def interrupted() -> bool:
-    return _INTERRUPTED
 
 
 def main() -> None:

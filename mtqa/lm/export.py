@@ -80,11 +80,9 @@ def export(config_path, out_dir=None, checkpoint=None) -> Path:
                                    "unk_token": EOT}, indent=2) + "\n")
     # logs next to the model
     log = wd / "train_log.jsonl"
-    for i, stage in enumerate(stages, 1):  # keep the logs of the runs this one continued
-        kept = out / f"train_log.stage{i}.jsonl"
-        if not kept.exists() and (out / "train_log.jsonl").exists() and i == len(stages) \
-                and stage.get("config") != config_name:
-            shutil.copyfile(out / "train_log.jsonl", kept)
+    kept = out / f"train_log.stage{len(stages)}.jsonl"  # keep the log of the run this one continued
+    if stages and not kept.exists() and (out / "train_log.jsonl").exists():
+        shutil.copyfile(out / "train_log.jsonl", kept)
     if log.exists():
         shutil.copyfile(log, out / "train_log.jsonl")
         _loss_csv(log, out / "loss_curve.csv")
