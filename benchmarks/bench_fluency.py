@@ -9,11 +9,17 @@ All figures on the same text: clean news from ``../shared/data`` (the
 * **end-to-end**: ``Checker`` with every rule (fluency included) over the
   documents, in its batches of 64; tokens/s counts the model tokens scored
   (``report.extra["fluency"]["tokens"]``).  Also the FLU rules alone.
-* **raw forward**: ``model(input_ids, attention_mask).logits`` over exactly the
-  batches (rows, padding, batch sizes) the engine builds for the same
-  sentences — no tokenisation, no log-softmax, no mapping: the limit.
-* **naive loop**: one forward per sentence, full-vocabulary log-softmax and a
-  gather, as lm-scorer and minicons do.
+* **raw forward**: the model's forward to logits at every position, in the
+  engine's own layout and precision (on the CPU: packed rows, bf16 matrix
+  products where native), over exactly the batches the engine builds for the
+  same sentences — no tokenisation, no log-softmax, no mapping: the limit.
+  Also the stock padded ``model(input_ids, attention_mask).logits`` in fp32.
+* **naive loop**: one forward per sentence with the stock model (fp32),
+  full-vocabulary log-softmax and a gather, as lm-scorer and minicons do.
+  Also one sentence at a time through the engine itself (its precision, no
+  batching): the gain of batching alone.
+* **precision**: per-token and per-sentence differences between the engine's
+  scores and fp32 scores (``--precision fp32`` engine) on the same text.
 * **latency**: one article of about ``--article-words`` words checked with a
   warm model (best of 7).
 
@@ -125,6 +131,7 @@ def main() -> None:
     ap.add_argument("--words", type=int, default=30_000)
     ap.add_argument("--model", default=None)
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--precision", default="auto", help="auto | fp32 | bf16 (CPU matrix products)")
     ap.add_argument("--int8", action="store_true")
     ap.add_argument("--article-words", type=int, default=600)
     ap.add_argument("--skip-naive", action="store_true")
@@ -142,15 +149,15 @@ def main() -> None:
 
     model = resolve_model(a.model)
     if a.seed_only:
-        seed_report(Config(fluency=True, model=model, device=a.device))
+        seed_report(Config(fluency=True, model=model, device=a.device, precision=a.precision))
         return
     with Clock() as load:
-        eng = get_engine(model, a.device)
+        eng = get_engine(model, a.device, precision=a.precision)
     docs = load_docs(a.data, a.words)
     n_words = sum(len(d.text.split()) for d in docs)
     print(f"model {eng.name}: {eng.params:,} parameters, device {eng.device}, dtype {eng.dtype}, "
           f"threads {torch.get_num_threads()}, window {eng.window}, token budget {eng.token_budget}, "
-          f"split head {eng.split_head}; load {load.wall:.2f} s")
+          f"forward {eng.describe()['forward']}, split head {eng.split_head}; load {load.wall:.2f} s")
     print(f"text: {len(docs)} clean news articles (report part), {n_words:,} words; "
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
@@ -169,7 +176,7 @@ def main() -> None:
     print(f"sentences {len(ids):,}, tokens {n_tok:,}; {len(batches)} batches in the Checker's 64-document batches "
           f"would differ slightly: here one plan over all ({len(rows):,} rows, padding {100 * (padded - n_tok - len(rows)) / padded:.1f} %)")
 
-    cfg = Config(select=["ALL"], fluency=True, model=model, device=a.device)
+    cfg = Config(select=["ALL"], fluency=True, model=model, device=a.device, precision=a.precision)
     checkers = {"all": Checker(cfg), "flu": Checker(cfg.replace(select=["FLU"])),
                 "rules": Checker(cfg.replace(fluency=False))}
     for ch in checkers.values():
@@ -187,6 +194,17 @@ def main() -> None:
         with Clock() as c:
             for b in batches:
                 eng.raw_forward([rows[r] for r in b])
+        return c
+
+    def run_stock() -> Clock:
+        with Clock() as c:
+            for b in batches:
+                eng.hf_forward([rows[r] for r in b])
+        return c
+
+    def run_alone() -> Clock:
+        with Clock() as c:
+            eng.logprobs(ids, batched=False)
         return c
 
     def run_naive() -> Clock:
@@ -208,8 +226,8 @@ def main() -> None:
             tok[name] = t
             if name not in best or c.wall < best[name].wall:
                 best[name] = c
-        for name, fn in (("raw", run_raw), ("naive", run_naive)):
-            if name == "naive" and a.skip_naive:
+        for name, fn in (("raw", run_raw), ("stock", run_stock), ("naive", run_naive), ("alone", run_alone)):
+            if name in ("naive", "alone") and a.skip_naive:
                 continue
             c = fn()
             if name not in best or c.wall < best[name].wall:
@@ -221,9 +239,11 @@ def main() -> None:
     print(f"end-to-end Checker, FLU only  : {fmt(c_flu, tok_flu)}")
     print(f"rules without fluency         : {c_rules.wall:6.2f} s wall, {c_rules.cpu:6.2f} CPU-s")
     print(f"raw model forward (limit)     : {fmt(c_raw, n_tok)}")
+    print(f"stock padded HF forward, fp32 : {fmt(best['stock'], n_tok)}")
     if not a.skip_naive:
         c_naive = best["naive"]
-        print(f"naive loop (1 forward/sentence): {fmt(c_naive, n_naive)}")
+        print(f"naive loop (1 forward/sentence, stock fp32 model): {fmt(c_naive, n_naive)}")
+        print(f"engine one sentence at a time ({str(eng.dtype).replace('torch.', '')}): {fmt(best['alone'], n_tok)}")
     print()
     r_raw_w = (tok_all / c_all.wall) / (n_tok / c_raw.wall)
     r_raw_c = (tok_all / c_all.cpu) / (n_tok / c_raw.cpu)
@@ -233,6 +253,22 @@ def main() -> None:
     if not a.skip_naive:
         print(f"end-to-end / naive loop       : {(tok_all / c_all.wall) / (n_naive / c_naive.wall):.2f} wall, "
               f"{(tok_all / c_all.cpu) / (n_naive / c_naive.cpu):.2f} per CPU-s   (goal >= 3 on CPU)")
+        c_alone = best["alone"]
+        print(f"end-to-end / engine unbatched: {(tok_all / c_all.wall) / (n_tok / c_alone.wall):.2f} wall, "
+              f"{(tok_all / c_all.cpu) / (n_tok / c_alone.cpu):.2f} per CPU-s   (batching alone, same precision)")
+    print(f"raw forward / stock fp32      : {best['stock'].wall / best['raw'].wall:.2f} wall, "
+          f"{best['stock'].cpu / best['raw'].cpu:.2f} per CPU-s   (the engine's forward vs the stock one)")
+    if str(eng.dtype) != "torch.float32" and eng.device == "cpu":
+        import numpy as np
+
+        e32 = get_engine(model, "cpu", precision="fp32")
+        lp, lp32 = eng.logprobs(ids), e32.logprobs(ids)
+        d = np.abs(np.concatenate(lp) - np.concatenate(lp32))
+        sc, sc32 = FluencyScorer(eng).score_texts(seqs), FluencyScorer(e32).score_texts(seqs)
+        ds = np.array(sorted(abs(x.slor - y.slor) for x, y in zip(sc, sc32) if x and y))
+        print(f"scores {str(eng.dtype).replace('torch.', '')} vs fp32 on these {len(ids):,} sentences: |delta log p| per "
+              f"token mean {d.mean():.4f}, p99 {np.quantile(d, 0.99):.4f}, max {d.max():.4f}; |delta SLOR| per "
+              f"sentence median {np.median(ds):.4f}, p99 {np.quantile(ds, 0.99):.4f}, max {ds.max():.4f}")
 
     # latency of one ~600-word article, warm model
     art = next((d for d in docs if abs(len(d.text.split()) - a.article_words) < 0.25 * a.article_words), None)

@@ -50,7 +50,7 @@ def main_callback(
 
 
 def build_config(config_file, select, ignore, severity, fail_on, allow, gazetteer, fluency, model, device,
-                 max_bytes, fields, house_style=None):
+                 max_bytes, fields, house_style=None, precision=None):
     from mtqa.config import ConfigError, load
     from mtqa.finding import Severity
 
@@ -86,6 +86,12 @@ def build_config(config_file, select, ignore, severity, fail_on, allow, gazettee
         changes["model"] = model
     if device:
         changes["device"] = device
+    if precision:
+        from mtqa.config import PRECISIONS
+
+        if precision.lower() not in PRECISIONS:
+            raise _die(f"unknown --precision '{precision}' (choose from {', '.join(PRECISIONS)})")
+        changes["precision"] = precision.lower()
     if max_bytes is not None:
         changes["max_bytes"] = max_bytes
     if fields:
@@ -235,6 +241,7 @@ def check(
     fluency: Optional[bool] = typer.Option(None, "--fluency/--no-fluency", help="Run the language-model fluency scorer."),
     model: Optional[str] = typer.Option(None, "--model", help="Causal LM path or Hugging Face name (default: the shipped model)."),
     device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda"),
+    precision: Optional[str] = typer.Option(None, "--precision", help="CPU matrix products: auto (bf16 where the CPU has native bf16, else fp32) | fp32 | bf16."),
     color: str = typer.Option("auto", "--color", help="auto | always | never"),
     jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes that read and check (0: one per CPU); the fluency model runs batched in this process."),
     ref: Optional[str] = typer.Option(None, "--ref", help="Reference translation (a file, or a directory mirroring the inputs): adds per-document chrF to the report."),
@@ -246,7 +253,7 @@ def check(
     from mtqa.readers import ReadError, ReadOptions, formats
 
     cfg = build_config(config, select, ignore, severity, fail_on, allow, gazetteer, fluency, model, device,
-                       max_bytes, field, house_style)
+                       max_bytes, field, house_style, precision)
     try:
         fmt_cls = get_formatter(format)
     except KeyError:

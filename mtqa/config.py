@@ -41,6 +41,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 FAIL_ON = ("error", "warning", "info", "never")
+PRECISIONS = ("auto", "fp32", "bf16")  # the fluency scorer's CPU matrix products (see mtqa.fluency.engine)
 
 
 class ConfigError(ValueError):
@@ -60,6 +61,7 @@ class Config:
     fluency: bool = True
     model: str | None = None
     device: str = "auto"
+    precision: str = "auto"
     max_bytes: int = 10_000_000
     min_words_langdetect: int = 6
     fields: list[str] = field(default_factory=list)
@@ -88,7 +90,7 @@ def from_mapping(data: dict[str, Any], path: Path | None = None) -> Config:
     cfg = Config(path=path)
     known = {
         "select", "ignore", "severity", "fail-on", "per-file-ignores", "allow", "gazetteers",
-        "house-style", "fluency", "model", "device", "max-bytes", "min-words-langdetect", "fields",
+        "house-style", "fluency", "model", "device", "precision", "max-bytes", "min-words-langdetect", "fields",
     }
     for key in data:
         if key.replace("_", "-") not in known:
@@ -135,6 +137,10 @@ def from_mapping(data: dict[str, Any], path: Path | None = None) -> Config:
         cfg.model = m
     if get("device") is not None:
         cfg.device = str(get("device"))
+    if get("precision") is not None:
+        cfg.precision = str(get("precision")).lower()
+        if cfg.precision not in PRECISIONS:
+            raise ConfigError(f"precision = {get('precision')!r} in {path or 'config'}: use {', '.join(PRECISIONS)}")
     if get("max-bytes") is not None:
         cfg.max_bytes = int(get("max-bytes"))
     if get("min-words-langdetect") is not None:

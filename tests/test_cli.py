@@ -58,6 +58,9 @@ def test_per_file_ignores_and_bad_config(tmp_path, mtqa):
     (tmp_path / "mtqa.toml").write_text("selekt = 1\n")
     r = mtqa("check", "archive/a.txt", cwd=tmp_path)
     assert r.returncode == 2 and "unknown config key 'selekt'" in r.stderr
+    (tmp_path / "mtqa.toml").write_text('precision = "fp8"\n')
+    r = mtqa("check", "archive/a.txt", cwd=tmp_path)
+    assert r.returncode == 2 and "precision" in r.stderr and "auto, fp32, bf16" in r.stderr
 
 
 def test_allow_list_silences_casing(tmp_path, mtqa):

@@ -53,6 +53,15 @@ def engine():
 
 
 @pytest.fixture(scope="module")
+def engine32():
+    if MODEL is None:
+        pytest.skip("no shipped model")
+    from mtqa.fluency.engine import get_engine
+
+    return get_engine(str(MODEL), "cpu", precision="fp32")
+
+
+@pytest.fixture(scope="module")
 def scorer(engine):
     from mtqa.fluency.calibration import load_for_engine
     from mtqa.fluency.scorer import FluencyScorer
@@ -137,17 +146,73 @@ def test_first_window_equals_prefix(engine):
 
 
 @needs_model
-def test_bos_convention(engine):
+def test_bos_convention(engine32):
     """The first token is scored given BOS: its log-prob is the model's p(t0 | <|endoftext|>)."""
     import torch
 
+    engine = engine32
     seq = engine.encode(["The"])[0][0]
     ours = float(engine.logprobs([seq])[0][0])
     with torch.inference_mode():
-        logits = engine.model(input_ids=torch.tensor([[engine.bos_id]])).logits[0, -1].float()
+        x = torch.tensor([[engine.bos_id]])
+        logits = engine.model(input_ids=x, attention_mask=torch.ones_like(x)).logits[0, -1].float()
     ref = float(torch.log_softmax(logits, -1)[seq[0]])
     assert engine.bos_id == engine.tokenizer.bos_token_id
     assert abs(ours - ref) < 1e-4
+
+
+def _model_logprobs(engine, seq):
+    """log p of every token of one sequence from the HF model's own forward (fp32)."""
+    import torch
+
+    row = [engine.bos_id, *seq]
+    with torch.inference_mode():
+        x = torch.tensor([row])
+        lg = engine.model(input_ids=x, attention_mask=torch.ones_like(x)).logits[0, :-1].float()
+        return torch.log_softmax(lg, -1).gather(1, x[0, 1:].unsqueeze(1)).squeeze(1).numpy()
+
+
+@needs_model
+def test_packed_fp32_forward_is_the_model_forward(engine32):
+    """The packed CPU forward (no padding, attention per length group) gives the model's
+    own log-probs: fp32 to 1e-4, on every token of sentences of many lengths."""
+    assert engine32.packed is not None and str(engine32.dtype) == "torch.float32"
+    ids, _ = engine32.encode(TEXTS)
+    for seq, ours in zip(ids, engine32.logprobs(ids)):
+        ref = _model_logprobs(engine32, seq)
+        assert len(ours) == len(ref) == len(seq)
+        assert max(abs(x - y) for x, y in zip(ours.tolist(), ref.tolist())) < 1e-4
+
+
+@needs_model
+def test_bf16_is_batch_invariant_and_close_to_fp32(engine32):
+    """bf16 matrix products (the CPU default where bf16 is native): a sentence's scores do
+    not depend on its batch-mates (the contract: 1e-4), and stay close to fp32."""
+    from mtqa.fluency.engine import get_engine
+
+    bf = get_engine(str(MODEL), "cpu", precision="bf16")
+    assert str(bf.dtype) == "torch.bfloat16" and bf.packed is not None
+    ids, _ = bf.encode(TEXTS + [LONG])
+    batched = bf.logprobs(ids)
+    single = bf.logprobs(ids, batched=False)
+    tiny = bf.logprobs(ids, token_budget=bf.window)
+    exact = engine32.logprobs(ids)
+    deltas = []
+    for a, b, c, e in zip(batched, single, tiny, exact):
+        assert max(abs(x - y) for x, y in zip(a.tolist(), b.tolist())) < 1e-4
+        assert max(abs(x - y) for x, y in zip(a.tolist(), c.tolist())) < 1e-4
+        deltas += [abs(x - y) for x, y in zip(a.tolist(), e.tolist())]
+    assert sum(deltas) / len(deltas) < 0.02 and max(deltas) < 0.2
+    # ... but it is really bf16 (not fp32 under another name)
+    assert max(deltas) > 1e-5
+
+
+def test_unknown_precision_is_a_usage_error(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("The minister said on Tuesday that talks would resume.\n", encoding="utf-8")
+    r = run_mtqa("check", str(f), "--precision", "fp8")
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0 and "precision" in r.stderr and "fp8" in r.stderr
 
 
 # -- scores and offsets -----------------------------------------------------------------

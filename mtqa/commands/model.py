@@ -79,6 +79,7 @@ def calibrate(
     part: str = typer.Option("calibration", "--part", help="Part of the shared clean news: calibration | report | all."),
     max_words: int = typer.Option(600_000, "--max-words", help="Stop after about this many words (0: all)."),
     device: str = typer.Option("auto", "--device", help="auto | cpu | cuda"),
+    precision: str = typer.Option("auto", "--precision", help="CPU matrix products: auto | fp32 | bf16 (as mtqa check)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write here instead of next to the model."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary."),
 ) -> None:
@@ -92,7 +93,7 @@ def calibrate(
     if part not in ("calibration", "report", "all"):
         raise _die("--part must be calibration, report or all")
     try:
-        engine = get_engine(resolve_model(model), device)
+        engine = get_engine(resolve_model(model), device, precision=precision)
     except FluencyError as e:
         raise _die(str(e))
     scorer = FluencyScorer(engine)

@@ -46,6 +46,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
+import numpy as np
+
 from mtqa.fluency import CALIBRATION_FILE
 from mtqa.fluency.scorer import WINDOW_WORDS
 
@@ -61,6 +63,7 @@ WORD_PERCENTILES = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0,
 # word frequency classes by wordfreq Zipf value (log10 frequency per billion words); unknown words are "<2"
 ZIPF_CLASSES = ((None, 2.0), (2.0, 3.0), (3.0, 4.0), (4.0, 5.0), (5.0, 6.0), (6.0, None))
 LN10 = math.log(10.0)
+_ZIPF_EDGES = [hi for _, hi in ZIPF_CLASSES[:-1]]  # class i holds Zipf values in [edge i-1, edge i)
 # sentence-length buckets (words, inclusive); the last is open-ended
 BUCKETS = ((1, 3), (4, 6), (7, 10), (11, 15), (16, 20), (21, 30), (31, 45), (46, None))
 DEFAULT_CUTOFFS = {
@@ -95,12 +98,29 @@ def tail_levels_from(tables: "list[tuple[list[float], list[float]]]", scores: li
     """log10 of each word's percentile rank (as a fraction) among clean-news words of its
     frequency class: 0 is typical, -2 is "as unexpected as 1 % of such words", floor -5.
     ``tables[class]`` is (percentiles, values) with non-decreasing values."""
-    out = []
-    log10 = math.log10
-    for sc, u in zip(scores, unis):
-        ps, vs = tables[zipf_class(u)]
-        out.append(log10(max(_rank_pv(ps, vs, sc), 0.001) / 100.0))
-    return out
+    return tail_levels_array(tables, np.asarray(scores, dtype=np.float64),
+                             np.asarray(unis, dtype=np.float64)).tolist()
+
+
+def tail_levels_array(tables: "list[tuple[list[float], list[float]]]", scores: "np.ndarray",
+                      unis: "np.ndarray") -> "np.ndarray":
+    """:func:`tail_levels_from` over arrays (any number of words, e.g. a whole batch):
+    the same percentile-rank interpolation as :func:`_rank_pv`, vectorised."""
+    z = unis / LN10 + 9.0
+    cls = np.searchsorted(_ZIPF_EDGES, z, side="right")  # ZIPF_CLASSES: [lo, hi) by Zipf value
+    rank = np.empty_like(scores)
+    for c in np.unique(cls).tolist():
+        sel = cls == c
+        ps, vs = (np.asarray(x, dtype=np.float64) for x in tables[c])
+        v = scores[sel]
+        i = np.clip(np.searchsorted(vs, v, side="right"), 1, len(vs) - 1)
+        p0, v0, p1, v1 = ps[i - 1], vs[i - 1], ps[i], vs[i]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mid = np.where(v1 == v0, p0, p0 + (p1 - p0) * (v - v0) / np.where(v1 == v0, 1.0, v1 - v0))
+        r = np.where(v >= vs[-1], ps[-1], mid)
+        r = np.where(v <= vs[0], ps[0] * np.where(v < vs[0], 0.5, 1.0), r)
+        rank[sel] = r
+    return np.log10(np.maximum(rank, 0.001) / 100.0)
 
 
 def window_means(values: list[float], width: int) -> list[float]:
@@ -142,7 +162,11 @@ class Calibration:
         return c.get(key, (DEFAULT_CUTOFFS.get(code) or {}).get(key, default))
 
     def _pairs(self, table: dict[str, float]) -> list[tuple[float, float]]:
-        return sorted((float(p), float(v)) for p, v in table.items())
+        cache = self.__dict__.setdefault("_pairs_cache", {})
+        got = cache.get(id(table))
+        if got is None or got[0] is not table:
+            got = cache[id(table)] = (table, sorted((float(p), float(v)) for p, v in table.items()))
+        return got[1]
 
     def sentence_table(self, n_words: int, kind: str = "tail") -> dict[str, float]:
         b = self.data[f"sentence_{kind}"]["buckets"]
@@ -349,7 +373,11 @@ def build(col: Collected, engine: "Engine | None" = None, source: str = "",
             tail_bucket[bucket_of(len(t))].append(sum(t) / len(t))
     return {
         "schema": SCHEMA,
-        "model": (engine.describe() | {"device": None, "dtype": None}) if engine is not None else None,
+        # the weights by name and hash (no machine path); how the scores were computed beside them
+        "model": ({k: v for k, v in engine.describe().items() if k not in ("path", "device", "dtype", "forward")}
+                  if engine is not None else None),
+        "computed_with": ({k: engine.describe()[k] for k in ("device", "dtype", "forward")}
+                          if engine is not None else None),
         "created": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "data": {"source": source, "documents": len(col.doc_sizes), "sentences": len(col.sentences),
                  "words": len(words), "tokens": col.tokens, "seconds": round(col.seconds, 1),

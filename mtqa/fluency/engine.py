@@ -29,23 +29,29 @@ Conventions
   tensor is ever materialised.  This split path is verified against the model's own
   logits when the model loads (models with logit soft-capping or other
   post-processing fall back to the full forward).
-* **Devices**: ``auto`` picks CUDA when available, else CPU.  CUDA runs bf16
-  (fp16 where bf16 is unsupported), log-probabilities in fp32.  On CPU the
-  model runs fp32 with ``torch.set_num_threads(physical cores)`` unless
-  ``OMP_NUM_THREADS`` is set.  ``quantize="int8"`` (dynamic int8 linear
-  layers, CPU only) exists but is off and not exposed: on the shipped model it
-  is ~1.6x faster, but dynamic quantisation scales activations per batch
+* **Devices and precision**: ``auto`` picks CUDA when available, else CPU.
+  CUDA runs bf16 (fp16 where bf16 is unsupported), log-probabilities in fp32.
+  On the CPU, GPT-2-family models run :mod:`mtqa.fluency.packed` (rows packed
+  without padding, attention per group of equal-length rows) and
+  ``precision="auto"`` multiplies in bf16 where the CPU does so natively
+  (AVX512-BF16 or AMX; ~2x faster matrix products) and in fp32 elsewhere.
+  The packed bf16 path keeps the residual stream, layer norms and
+  log-softmax in fp32 and is *batch-invariant*: a sentence's scores are
+  bit-identical alone or in any batch (tested).  bf16 scores are within
+  ~0.01 nats/token of fp32 on average (``benchmarks/bench_fluency.py``
+  prints it).  ``precision="fp32"`` gives the fp32 scores on any CPU (to
+  1e-6 of the HF forward).  Other architectures run the model's own padded
+  forward in fp32: the HF model in bf16 is *not* batch-invariant (padding
+  changes its GEMM shapes and bf16 rounding magnifies the differences: up to
+  0.06 nats/token batched vs alone), so bf16 is refused there.  CPU threads:
+  ``torch.set_num_threads(physical cores)`` unless ``OMP_NUM_THREADS`` is
+  set.  ``quantize="int8"`` (dynamic int8 linear layers, CPU only) exists but
+  is off and not exposed: dynamic quantisation scales activations per batch
   tensor, so a sentence's scores depend on its batch-mates (up to 0.1 nats
-  per token batched vs alone) and sentence SLOR moves by up to 0.08 — not
-  equal quality (``benchmarks/bench_fluency.py --int8``).  bf16 on a CPU with
-  AVX512-BF16 (this project's AMD EPYC) is ~1.6-2.3x faster than fp32, with
-  scores within 0.01 nats/token of fp32 on average, but its bf16 activations
-  round differently with the batch's GEMM blocking, so a token's score moves
-  by up to 0.06 nats between batched and alone — it breaks the batched ==
-  unbatched contract, so the CPU runs fp32.  Per-token int8 with exact int32
+  per token) and sentence SLOR moves by up to 0.08 — not equal quality
+  (``benchmarks/bench_fluency.py --int8``).  Per-token int8 with exact int32
   GEMMs (``torch._int_mm``) was tried too: only ~1.2x faster here and still
-  batch-dependent (its per-row rounding amplifies 1e-7 differences in the
-  attention), so not used either.
+  batch-dependent.
 
 Models load with ``AutoModelForCausalLM.from_pretrained(path,
 use_safetensors=True)`` and never with ``trust_remote_code``; one engine per
@@ -57,6 +63,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from itertools import chain
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -123,16 +130,20 @@ def pick_device(device: str | None) -> str:
     raise FluencyError(f"unknown device {device!r} (use auto, cpu or cuda)")
 
 
-def get_engine(model: str, device: str | None = "auto", quantize: str | None = None) -> "Engine":
+from mtqa.config import PRECISIONS  # noqa: E402  ("auto", "fp32", "bf16")
+
+
+def get_engine(model: str, device: str | None = "auto", quantize: str | None = None,
+               precision: str | None = "auto") -> "Engine":
     """The process-wide engine for ``model`` on ``device`` (loaded on first use)."""
     dev = pick_device(device)
     local = Path(str(model)).expanduser()
     ref = str(local.resolve()) if local.is_dir() else str(model)
-    key = (ref, dev, quantize or "")
+    key = (ref, dev, quantize or "", (precision or "auto").lower())
     with _LOCK:
         eng = _ENGINES.get(key)
         if eng is None:
-            eng = Engine(ref, device=dev, quantize=quantize)
+            eng = Engine(ref, device=dev, quantize=quantize, precision=precision)
             _ENGINES[key] = eng
     return eng
 
@@ -149,7 +160,7 @@ class Engine:
     """A causal LM, its fast tokenizer, and the batched scoring loop."""
 
     def __init__(self, model: str, device: str = "cpu", quantize: str | None = None,
-                 token_budget: int | None = None):
+                 token_budget: int | None = None, precision: str | None = "auto"):
         import torch
 
         self.torch = torch
@@ -162,6 +173,11 @@ class Engine:
             raise FluencyError(f"unknown quantisation {quantize!r} (only 'int8')")
         if quantize and device != "cpu":
             raise FluencyError("int8 quantisation is for the CPU only")
+        precision = (precision or "auto").lower()
+        if precision not in PRECISIONS:
+            raise FluencyError(f"unknown precision {precision!r} (use {', '.join(PRECISIONS)})")
+        if precision != "auto" and device != "cpu":
+            raise FluencyError("--precision is for the CPU (a GPU runs bf16, or fp16 where bf16 is unsupported)")
         if device == "cpu":
             self.threads = configure_threads()
             dtype = torch.float32
@@ -190,6 +206,9 @@ class Engine:
         n_pos = getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", None) or 1024
         self.window = int(min(n_pos, MAX_WINDOW))  # rows are at most this long, BOS included
         _fuse_activations(self.model)
+        self.packed = None
+        if device == "cpu" and not quantize:
+            self.packed, self.dtype = self._pack(precision)
         if quantize == "int8":
             self.model = _quantize_int8(self.model)
         if device != "cpu":
@@ -228,10 +247,38 @@ class Engine:
         except Exception:  # pragma: no cover - hub layout differences
             return None
 
+    def _pack(self, precision: str):
+        """The packed CPU forward (see :mod:`mtqa.fluency.packed`) and its matrix-product
+        dtype, after checking its fp32 log-probs against the model's own logits."""
+        torch = self.torch
+        from mtqa.fluency import packed
+
+        exact = packed.from_model(self.model, torch.float32)
+        if exact is None or not self._agrees(exact):
+            if precision == "bf16":
+                raise FluencyError(f"{self.model_ref}: --precision bf16 needs a GPT-2-family model on the CPU "
+                                   "(other architectures run fp32: in bf16 their scores depend on the batch)")
+            return None, torch.float32
+        if precision == "fp32" or (precision == "auto" and not packed.native_bf16()):
+            return exact, torch.float32
+        return packed.from_model(self.model, torch.bfloat16), torch.bfloat16
+
+    def _agrees(self, pk) -> bool:
+        torch = self.torch
+        ids = [self.bos_id, *self.encode(["The minister said on Tuesday that talks would resume."])[0][0]]
+        with torch.inference_mode():
+            x = torch.tensor([ids])
+            full = self.model(input_ids=x, attention_mask=torch.ones_like(x), use_cache=False).logits[0, :-1].float()
+            ref = torch.log_softmax(full, -1).gather(1, torch.tensor(ids[1:]).unsqueeze(1)).squeeze(1)
+            h, _ = pk.hidden([ids])
+            got = pk.logprobs(h[:-1], torch.tensor(ids[1:]))
+        return bool(got.shape == ref.shape and torch.allclose(got, ref, atol=1e-4, rtol=0))
+
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "path": str(self.path) if self.path else self.model_ref,
                 "sha256": self.sha256, "params": self.params, "device": self.device,
-                "dtype": str(self.dtype).replace("torch.", ""), "quantize": self.quantize or None}
+                "dtype": str(self.dtype).replace("torch.", ""), "quantize": self.quantize or None,
+                "forward": "packed" if self.packed is not None else "model"}
 
     # -- tokenisation -------------------------------------------------------
     def encode(self, texts: Sequence[str]) -> tuple[list[list[int]], list[list[tuple[int, int]]]]:
@@ -317,10 +364,12 @@ class Engine:
         return out
 
     def forward_rows(self, rows: Sequence[Sequence[int]]) -> list[np.ndarray]:
-        """One padded forward pass; for each row, log p of tokens 1..len-1."""
+        """One forward pass over a batch; for each row, log p of tokens 1..len-1."""
         torch = self.torch
         B = len(rows)
         lens = np.fromiter((len(r) for r in rows), dtype=np.int64, count=B)
+        if self.packed is not None:
+            return self._forward_packed(rows, lens)
         T = int(lens.max())
         ids_np = np.full((B, T), self.pad_id, dtype=np.int64)
         mask_np = np.zeros((B, T), dtype=np.int64)
@@ -351,8 +400,31 @@ class Engine:
             k += int(n) - 1
         return out
 
+    def _forward_packed(self, rows: Sequence[Sequence[int]], lens: np.ndarray) -> list[np.ndarray]:
+        torch = self.torch
+        ends = np.cumsum(lens)
+        with torch.inference_mode():
+            flat_ids = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(ends[-1]))
+            h, _ = self.packed.hidden(rows, flat_ids)
+            keep = np.ones(len(flat_ids), dtype=bool)
+            keep[ends - 1] = False                      # a row's last position predicts nothing
+            targets = torch.from_numpy(np.roll(flat_ids, -1)[keep])
+            flat = self.packed.logprobs(h[torch.from_numpy(keep)], targets).numpy()
+        starts = ends - lens - np.arange(len(lens))     # each row scores len - 1 positions
+        return [flat[a:a + n - 1] for a, n in zip(starts.tolist(), lens.tolist())]
+
     def raw_forward(self, rows: Sequence[Sequence[int]]) -> None:
-        """The plain ``model(...).logits`` forward of one padded batch (benchmark limit)."""
+        """The model forward of one batch, logits at every position, in the engine's
+        own layout and precision — no log-softmax, no mapping (the benchmark's limit)."""
+        torch = self.torch
+        if self.packed is not None:
+            with torch.inference_mode():
+                self.packed.logits(self.packed.hidden(rows)[0])
+            return
+        self.hf_forward(rows)
+
+    def hf_forward(self, rows: Sequence[Sequence[int]]) -> None:
+        """The plain padded ``model(...).logits`` forward of one batch."""
         torch = self.torch
         B = len(rows)
         T = max(len(r) for r in rows)

@@ -6,6 +6,7 @@ See :mod:`mtqa.fluency` for the conventions (BOS, nats, SLOR, word units).
 from __future__ import annotations
 
 import math
+from itertools import chain
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
@@ -45,7 +46,7 @@ class SentenceScore:
         if v is None:
             upper = cased = 0
             for w in self.texts:
-                if len(w) >= 2 and sum(c.isalpha() for c in w) >= 2:
+                if len(w) >= 2 and (w.isalpha() or sum(c.isalpha() for c in w) >= 2):
                     cased += 1
                     upper += w.isupper()
             v = self.__dict__["_shouting"] = cased >= 2 and upper * 2 >= cased
@@ -134,7 +135,7 @@ class FluencyScorer:
         from mtqa.fluency.calibration import load_for_engine
         from mtqa.fluency.engine import get_engine
 
-        engine = get_engine(resolve_model(config.model), config.device)
+        engine = get_engine(resolve_model(config.model), config.device, precision=config.precision)
         cal, problem = load_for_engine(engine)
         return cls(engine, cal, problem)
 
@@ -179,7 +180,27 @@ class FluencyScorer:
                 uni.append(unigram_logprob(w))
             start, end = base, base + len(texts[i])
             out[i] = SentenceScore(start, end, words, lm, uni, ntok, texts_)
+        self._fill_tails([s for s in out if s is not None])
         return out
+
+    def _fill_tails(self, scored: list[SentenceScore]) -> None:
+        """Every sentence's word tail levels in one vectorised pass (what
+        :meth:`SentenceScore.tails` would compute one sentence at a time)."""
+        cal = self.calibration
+        if cal is None or not scored:
+            return
+        import numpy as np
+
+        from mtqa.fluency.calibration import tail_levels_array
+
+        sc = np.fromiter(chain.from_iterable(s.scores for s in scored), dtype=np.float64)
+        un = np.fromiter(chain.from_iterable(s.uni for s in scored), dtype=np.float64)
+        tails = tail_levels_array(cal.word_tables(), sc, un).tolist()
+        k = 0
+        for s in scored:
+            n = len(s.words)
+            s.__dict__["_tails"] = {id(cal): tails[k:k + n]}
+            k += n
 
     def score_documents(self, docs: Sequence["Document"], batched: bool = True,
                         progress: Callable[[int], None] | None = None) -> list[list[SentenceScore]]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import re
+import unicodedata
 
 from mtqa.document import nfc_with_map
 from mtqa.lm.normalize import _TRANS  # the training-time character table (single source of truth)
@@ -46,13 +47,21 @@ class Mapped(NamedTuple):
 # text that normalisation leaves unchanged: printable ASCII with single inner spaces
 _PLAIN = re.compile(r"[ -~]*")
 _NOT_PLAIN = re.compile(r"[`]|  |^ | $")
+# characters that normalisation drops or expands (a per-character map is needed)
+_NOT_ONE_TO_ONE = re.compile("[" + "".join(chr(c) for c, r in _TRANS.items() if r is None or len(r) != 1) + "]")
+# after the 1:1 translation: whitespace that would still be collapsed or stripped
+_SPACING = re.compile(r"\s\s|^\s|\s$|[^\S ]")
 
 
 def normalize_with_map(text: str) -> Mapped:
     """``normalize_text(text)`` with a map back to ``text`` offsets."""
+    n = len(text)
     if _PLAIN.fullmatch(text) and not _NOT_PLAIN.search(text):  # the common case, no per-character loop
-        n = len(text)
         return Mapped(text, range(n), range(1, n + 1))
+    if not _NOT_ONE_TO_ONE.search(text) and unicodedata.is_normalized("NFC", text):
+        out = text.translate(_TRANS)  # typographic quotes, odd spaces: one character for one
+        if not _SPACING.search(out):
+            return Mapped(out, range(n), range(1, n + 1))
     nfc, table = nfc_with_map(text)
     n = len(text)
     # per NFC character: original [start, end)
@@ -95,11 +104,7 @@ def normalize_with_map(text: str) -> Mapped:
     return Mapped("".join(chars), starts, ends)
 
 
-class Unit(NamedTuple):
-    """A word of a normalised sentence: [start, end) in the normalised text."""
-
-    start: int
-    end: int
+Unit = tuple  # a word of a normalised sentence: (start, end) in the normalised text
 
 
 def word_units(norm: str) -> tuple[list[Unit], list[int]]:
@@ -117,39 +122,30 @@ def word_units(norm: str) -> tuple[list[Unit], list[int]]:
     """
     toks = [(m.start(), m.end()) for m in TOKEN_RE.finditer(norm)]
     is_word = [e - s > 1 or norm[s].isalnum() or norm[s] == "_" for s, e in toks]
-    units: list[Unit] = [Unit(s, e) for (s, e), w in zip(toks, is_word) if w]
+    units: list[Unit] = [t for t, w in zip(toks, is_word) if w]
     if not units:
         return [], [-1] * len(norm)
-    owner = [-1] * len(norm)
-    # index of the word unit at or before / after each token
-    prev_unit = []
-    k = -1
-    for w in is_word:
-        if w:
-            k += 1
-        prev_unit.append(k)
+    owner: list[int] = []
     n = len(toks)
+    nu = len(units)
+    k = -1  # the word unit at or before the current token (-1 at sentence start)
+    prev_end = 0
     for i, (s, e) in enumerate(toks):
         if is_word[i]:
-            u = prev_unit[i]
+            k += 1
+            u = k
         else:
-            before = prev_unit[i]                                  # -1 at sentence start
-            after = before + 1 if before + 1 < len(units) else -1  # -1 at sentence end
+            after = k + 1 if k + 1 < nu else -1  # -1 at sentence end
             glued_prev = i > 0 and toks[i - 1][1] == s
             glued_next = i + 1 < n and toks[i + 1][0] == e
-            if glued_prev and before >= 0:
-                u = before
+            if glued_prev and k >= 0:
+                u = k
             elif glued_next and after >= 0 and not glued_prev:
                 u = after
             else:
-                u = before if before >= 0 else after
-        for j in range(s, e):
-            owner[j] = u
-    # spaces (all TOKEN_RE skips) go to the next owned character
-    nxt = len(units) - 1
-    for j in range(len(norm) - 1, -1, -1):
-        if owner[j] >= 0:
-            nxt = owner[j]
-        else:
-            owner[j] = nxt
+                u = k if k >= 0 else after
+        # the token's characters and the spaces before it (a space belongs to the next owned character)
+        owner += [u] * (e - prev_end)
+        prev_end = e
+    owner += [owner[-1]] * (len(norm) - prev_end)  # trailing spaces: the last owner
     return units, owner
