@@ -49,6 +49,9 @@ def main_callback(
     """mtqa — quality checks for machine-translated English news."""
 
 
+HOUSE_STYLE_HELP = "Place-name style: ukraine=ukrainian (Kyiv, default) or ukraine=russian (Kiev)."
+
+
 def build_config(config_file, select, ignore, severity, fail_on, allow, gazetteer, fluency, model, device,
                  max_bytes, fields, house_style=None, precision=None):
     from mtqa.config import ConfigError, load
@@ -237,7 +240,7 @@ def check(
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Largest document accepted, in bytes (default 10 MB)."),
     allow: Optional[List[str]] = typer.Option(None, "--allow", help="Accepted word or name (repeatable)."),
     gazetteer: Optional[List[str]] = typer.Option(None, "--gazetteer", help="Extra gazetteer file (repeatable)."),
-    house_style: Optional[List[str]] = typer.Option(None, "--house-style", help="Place-name style: ukraine=ukrainian (Kyiv, default) or ukraine=russian (Kiev)."),
+    house_style: Optional[List[str]] = typer.Option(None, "--house-style", help=HOUSE_STYLE_HELP),
     fluency: Optional[bool] = typer.Option(None, "--fluency/--no-fluency", help="Run the language-model fluency scorer."),
     model: Optional[str] = typer.Option(None, "--model", help="Causal LM path or Hugging Face name (default: the shipped model)."),
     device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda"),

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from mtqa.cli import _die, app, build_config
+from mtqa.cli import HOUSE_STYLE_HELP, _die, app, build_config
 
 
 @app.command()
@@ -22,6 +22,7 @@ def fix(
     config: Optional[str] = typer.Option(None, "--config", help="Config file."),
     allow: Optional[List[str]] = typer.Option(None, "--allow", help="Accepted word or name (repeatable)."),
     gazetteer: Optional[List[str]] = typer.Option(None, "--gazetteer", help="Extra gazetteer file (repeatable)."),
+    house_style: Optional[List[str]] = typer.Option(None, "--house-style", help=HOUSE_STYLE_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary on stderr."),
 ) -> None:
     """Apply name, phrase, casing, typography and repetition suggestions above --min-confidence.
@@ -41,7 +42,8 @@ def fix(
         raise _die("--min-confidence must be between 0 and 1")
     if in_place and output:
         raise _die("--in-place and --output exclude each other")
-    cfg = build_config(config, select, ignore, None, None, allow, gazetteer, False, None, None, None, None)
+    cfg = build_config(config, select, ignore, None, None, allow, gazetteer, False, None, None, None, None,
+                       house_style)
     files: list[str] = []
     for p in paths:
         if p != "-" and Path(p).is_dir():

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from mtqa.cli import _die, _output, app, build_config
+from mtqa.cli import HOUSE_STYLE_HELP, _die, _output, app, build_config
 
 FORMATS = ("table", "csv", "md", "json")
 
@@ -124,6 +124,7 @@ def names(
     config: Optional[str] = typer.Option(None, "--config", help="Config file."),
     allow: Optional[List[str]] = typer.Option(None, "--allow", help="Accepted word or name (repeatable)."),
     gazetteer: Optional[List[str]] = typer.Option(None, "--gazetteer", help="Extra gazetteer file (repeatable)."),
+    house_style: Optional[List[str]] = typer.Option(None, "--house-style", help=HOUSE_STYLE_HELP),
     input_format: Optional[str] = typer.Option(None, "--input-format", help="Force the reader (text, jsonl, ...)."),
     field: Optional[List[str]] = typer.Option(None, "--field", help="JSON field(s) with the text."),
 ) -> None:
@@ -134,7 +135,8 @@ def names(
 
     if format not in FORMATS:
         raise _die(f"unknown --format '{format}' (choose from {', '.join(FORMATS)})")
-    cfg = build_config(config, ["NAM"], None, None, None, allow, gazetteer, False, None, None, None, field)
+    cfg = build_config(config, ["NAM"], None, None, None, allow, gazetteer, False, None, None, None, field,
+                       house_style)
     checker = Checker(cfg)
     opts = ReadOptions(input_format=input_format, fields=cfg.fields, max_bytes=cfg.max_bytes)
     reports = []
