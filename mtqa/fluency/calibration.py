@@ -41,7 +41,7 @@ import json
 import math
 import os
 import time
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
@@ -104,8 +104,12 @@ def tail_levels_from(tables: "list[tuple[list[float], list[float]]]", scores: li
 
 def tail_levels_array(tables: "list[tuple[list[float], list[float]]]", scores: "np.ndarray",
                       unis: "np.ndarray") -> "np.ndarray":
-    """:func:`tail_levels_from` over arrays (any number of words, e.g. a whole batch):
-    the same percentile-rank interpolation as :func:`_rank_pv`, vectorised."""
+    """:func:`tail_levels_from` over arrays (any number of words, e.g. a whole batch).
+
+    A word's percentile rank interpolates linearly in its class's table
+    (``bisect_right`` position); a tie in the table gives the lower
+    percentile; above the table, its top percentile; at its lowest value,
+    the lowest percentile, and half of it below."""
     z = unis / LN10 + 9.0
     cls = np.searchsorted(_ZIPF_EDGES, z, side="right")  # ZIPF_CLASSES: [lo, hi) by Zipf value
     rank = np.empty_like(scores)
@@ -205,18 +209,6 @@ class Calibration:
     @property
     def model_sha256(self) -> str | None:
         return (self.data.get("model") or {}).get("sha256")
-
-
-def _rank_pv(ps: list[float], vs: list[float], value: float) -> float:
-    """Percentile rank of ``value`` in a table of percentiles ``ps`` and values ``vs``
-    (non-decreasing); half the lowest percentile below the table."""
-    if value <= vs[0]:
-        return ps[0] * (0.5 if value < vs[0] else 1.0)
-    if value >= vs[-1]:
-        return ps[-1]
-    i = bisect_right(vs, value)
-    p0, v0, p1, v1 = ps[i - 1], vs[i - 1], ps[i], vs[i]
-    return p0 if v1 == v0 else p0 + (p1 - p0) * (value - v0) / (v1 - v0)
 
 
 def _rank(pairs: list[tuple[float, float]], value: float) -> float:

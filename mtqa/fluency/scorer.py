@@ -6,8 +6,8 @@ See :mod:`mtqa.fluency` for the conventions (BOS, nats, SLOR, word units).
 from __future__ import annotations
 
 import math
-from itertools import chain
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from mtqa.fluency.text import normalize_with_map, word_units
