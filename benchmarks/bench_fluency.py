@@ -157,7 +157,8 @@ def main() -> None:
     n_words = sum(len(d.text.split()) for d in docs)
     print(f"model {eng.name}: {eng.params:,} parameters, device {eng.device}, dtype {eng.dtype}, "
           f"threads {torch.get_num_threads()}, window {eng.window}, token budget {eng.token_budget}, "
-          f"forward {eng.describe()['forward']}, split head {eng.split_head}; load {load.wall:.2f} s")
+          f"forward {eng.describe()['forward']}{', split head ' + str(eng.split_head) if eng.packed is None else ''}; "
+          f"load {load.wall:.2f} s")
     print(f"text: {len(docs)} clean news articles (report part), {n_words:,} words; "
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 

@@ -216,7 +216,8 @@ class Engine:
         self.token_budget = max(self.token_budget, self.window)
         head = self.model.get_output_embeddings()
         self.vocab = int(getattr(head, "out_features", 0) or getattr(cfg, "vocab_size", 0) or 50_000)
-        self.split_head = self._check_split_head()
+        # the model's own forward only (the packed path applies its head at scored positions itself)
+        self.split_head = self.packed is None and self._check_split_head()
         self.name = self.path.name if self.path else self.model_ref
         self._sha: str | None = None
         self.params = sum(p.numel() for p in self.model.parameters())
@@ -252,7 +253,8 @@ class Engine:
         from mtqa.fluency import packed
 
         exact = packed.from_model(self.model, torch.float32)
-        if exact is None or not self._agrees(exact, 1e-4):
+        probe = self._probe() if exact is not None else None
+        if exact is None or not _agrees(exact, probe, 1e-4):
             if precision == "bf16":
                 raise FluencyError(f"{self.model_ref}: --precision bf16 needs a GPT-2-family model on the CPU "
                                    "(other architectures run fp32: in bf16 their scores depend on the batch)")
@@ -260,21 +262,18 @@ class Engine:
         if precision == "fp32" or (precision == "auto" and not packed.native_bf16()):
             return exact, torch.float32
         half = packed.from_model(self.model, torch.bfloat16)
-        if precision == "auto" and not self._agrees(half, 0.25):  # a model bf16 does not suit: stay exact
+        if precision == "auto" and not _agrees(half, probe, 0.25):  # a model bf16 does not suit: stay exact
             return exact, torch.float32
         return half, torch.bfloat16
 
-    def _agrees(self, pk, tol: float) -> bool:
-        """Do ``pk``'s log-probs on a probe sentence match the model's own fp32 ones within ``tol``?"""
+    def _probe(self):
+        """A probe row (BOS + a sentence) and the model's own fp32 log-probs of its tokens."""
         torch = self.torch
         ids = [self.bos_id, *self.encode(["The minister said on Tuesday that talks would resume."])[0][0]]
         with torch.inference_mode():
             x = torch.tensor([ids])
             full = self.model(input_ids=x, attention_mask=torch.ones_like(x), use_cache=False).logits[0, :-1].float()
-            ref = torch.log_softmax(full, -1).gather(1, torch.tensor(ids[1:]).unsqueeze(1)).squeeze(1)
-            h, _ = pk.hidden([ids])
-            got = pk.logprobs(h[:-1], torch.tensor(ids[1:]))
-        return bool(got.shape == ref.shape and torch.allclose(got, ref, atol=tol, rtol=0))
+            return ids, torch.log_softmax(full, -1).gather(1, x[0, 1:].unsqueeze(1)).squeeze(1)
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "path": str(self.path) if self.path else self.model_ref,
@@ -407,7 +406,7 @@ class Engine:
         ends = np.cumsum(lens)
         with torch.inference_mode():
             flat_ids = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(ends[-1]))
-            h, _ = self.packed.hidden(rows, flat_ids)
+            h = self.packed.hidden(rows, flat_ids)
             keep = np.ones(len(flat_ids), dtype=bool)
             keep[ends - 1] = False                      # a row's last position predicts nothing
             targets = torch.from_numpy(np.roll(flat_ids, -1)[keep])
@@ -421,7 +420,7 @@ class Engine:
         torch = self.torch
         if self.packed is not None:
             with torch.inference_mode():
-                self.packed.logits(self.packed.hidden(rows)[0])
+                self.packed.logits(self.packed.hidden(rows))
             return
         self.hf_forward(rows)
 
@@ -478,6 +477,16 @@ class Engine:
                 torch.log_softmax(full, -1), torch.log_softmax(split, -1), atol=tol, rtol=0))
         except Exception:  # pragma: no cover - exotic architectures
             return False
+
+
+def _agrees(pk, probe, tol: float) -> bool:
+    """Do the packed forward's log-probs of the probe row match the model's own within ``tol``?"""
+    import torch
+
+    ids, ref = probe
+    with torch.inference_mode():
+        got = pk.logprobs(pk.hidden([ids])[:-1], torch.tensor(ids[1:]))
+    return bool(got.shape == ref.shape and torch.allclose(got, ref, atol=tol, rtol=0))
 
 
 def _load(ref: str, dtype) -> tuple[Any, Any]:
