@@ -219,6 +219,20 @@ def decode(data: bytes, source: str, options: ReadOptions) -> "str | ReadError":
     return text
 
 
+def parse_json(text: str, source: str, one_line: bool = False) -> "object | ReadError":
+    """``json.loads`` with malformed or too deeply nested JSON as a one-line
+    :class:`ReadError` (the position as a column for one-line records)."""
+    import json
+
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        where = f"at column {e.colno}" if one_line else f"(line {e.lineno}, column {e.colno})"
+        return ReadError(source, f"malformed JSON: {e.msg} {where}")
+    except RecursionError:
+        return ReadError(source, "malformed JSON: nesting too deep")
+
+
 _SURROGATE = None
 
 

@@ -12,11 +12,10 @@ Lines are streamed, so memory does not grow with the file.
 from __future__ import annotations
 
 import bisect
-import json
 from typing import Any, BinaryIO, Iterator
 
 from mtqa.document import Document, FieldSpan
-from mtqa.readers import Item, ReadError, ReadOptions, Reader, register, replace_surrogates
+from mtqa.readers import Item, ReadError, ReadOptions, Reader, parse_json, register, replace_surrogates
 
 HEADLINE_FIELDS = ("headline", "title")
 BODY_FIELDS = ("body", "body_text", "text")
@@ -51,13 +50,9 @@ class JsonlReader(Reader):
             except UnicodeDecodeError as e:
                 yield ReadError(where, f"not valid UTF-8 at byte {e.start} of the line")
                 continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                yield ReadError(where, f"malformed JSON: {e.msg} at column {e.colno}")
-                continue
-            except RecursionError:
-                yield ReadError(where, "malformed JSON: nesting too deep")
+            obj = parse_json(line, where, one_line=True)
+            if isinstance(obj, ReadError):
+                yield obj
                 continue
             if not isinstance(obj, dict):
                 yield ReadError(where, f"expected a JSON object, got {type(obj).__name__}")

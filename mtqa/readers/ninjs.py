@@ -24,7 +24,8 @@ import re
 from typing import Any, BinaryIO, Iterator
 
 from mtqa.document import EntityHint
-from mtqa.readers import Item, ReadError, ReadOptions, Reader, decode, read_limited, register, replace_surrogates
+from mtqa.readers import (Item, ReadError, ReadOptions, Reader, decode, parse_json, read_limited, register,
+                          replace_surrogates)
 from mtqa.readers._xml import Chunk, TextBuilder, line_starts, table_translate
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xhtml", "text/xhtml")
@@ -173,13 +174,9 @@ class NinjsReader(Reader):
         if not isinstance(text, str):
             yield text
             return
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            yield ReadError(source, f"malformed JSON: {e.msg} (line {e.lineno}, column {e.colno})")
-            return
-        except RecursionError:
-            yield ReadError(source, "malformed JSON: nesting too deep")
+        data = parse_json(text, source)
+        if isinstance(data, ReadError):
+            yield data
             return
         if isinstance(data, dict):
             items, multi = [data], False
