@@ -103,6 +103,26 @@ def test_train_export_continue_export(tmp_path, keep_threads):
     export(second)
     assert len(json.loads((out / "export_info.json").read_text())["previous_stages"]) == 1
 
+    # a third stage from stage 2's export, matrix products in bf16 autocast
+    third = _config(tmp_path, "stage3", out, init_from=str(out), seed=3, max_steps=3, precision="bf16")
+    train(third)
+    log3 = [json.loads(x) for x in (tmp_path / "stage3" / "train_log.jsonl").read_text().splitlines()]
+    assert next(r for r in log3 if r.get("event") == "start")["precision"] == "bf16"
+    assert all(np.isfinite(r["loss"]) for r in log3 if "loss" in r)
+    export(third)
+    info3 = json.loads((out / "export_info.json").read_text())
+    assert [p["tokens_seen"] for p in info3["previous_stages"]] == [info1["tokens_seen"], info2["tokens_seen"]]
+    assert info3["tokens_seen"] == info2["tokens_seen"] + 3 * 4 * 16
+    assert (out / "train_log.stage2.jsonl").is_file()
+    card = (out / "README.md").read_text()
+    assert "Stage 2:" in card and "Stage 3 (this run" in card and "bf16 autocast" in card
+    w3 = load_file(str(out / "model.safetensors"))
+    assert all(w3[k].dtype == w2[k].dtype for k in w3)  # the exported weights stay fp32
+
+    bad_precision = _config(tmp_path, "badprec", tmp_path / "bp-out", precision="fp16")
+    with pytest.raises(SystemExit, match="precision must be fp32 or bf16"):
+        train(bad_precision)
+
     # weights that do not fit the configured model are refused, not half-loaded
     bad = _config(tmp_path, "bad", tmp_path / "bad-out", init_from=str(out))
     cfg = yaml.safe_load(bad.read_text())

@@ -100,7 +100,8 @@ def write_card(out: Path, cfg: dict, info: dict) -> None:
         "starts after BOS are well modelled.",
         "",
         "## Training",
-        f"- torch on CPU, fp32, `nice -n 10` on a 2-core AMD EPYC VM shared with other work; "
+        f"- torch on CPU, {'bf16 autocast matrix products (weights, optimiser state and loss in fp32)' if t.get('precision') == 'bf16' else 'fp32'}"
+        f"{' in this stage' if info.get('previous_stages') else ''}, `nice -n 10` on a 2-core AMD EPYC VM shared with other work; "
         f"{t['threads']} threads, auto-tuned to 1 while another process holds a core "
         "(probe every 100 steps; 2 OpenMP threads on 1 free core ran 2-10x slower).",
         f"- AdamW (betas {t['beta1']}/{t['beta2']}, weight decay {t['weight_decay']} on matrices), "
@@ -176,6 +177,9 @@ def write_card(out: Path, cfg: dict, info: dict) -> None:
         "# stage 2: continue from those weights (fresh optimiser, new batch seed, second schedule)",
         "python -m mtqa.lm.train configs/lm/newslm-5m-cont.yaml         # data: link /work/lmwork/newslm/data into its work dir",
         "python -m mtqa.lm.export configs/lm/newslm-5m-cont.yaml",
+        "# stage 3: the same again from stage 2's export, bf16 autocast (configs/lm/newslm-5m-cont2.yaml)",
+        "python -m mtqa.lm.train configs/lm/newslm-5m-cont2.yaml        # data: link as for stage 2",
+        "python -m mtqa.lm.export configs/lm/newslm-5m-cont2.yaml",
         "mtqa model calibrate                                           # thresholds for the new weights",
         "python benchmarks/bench_lm.py --write                         # figures (+ bench_results.json)",
         "python -m mtqa.lm.export configs/lm/newslm-5m.yaml            # regenerate this card with them",

@@ -27,6 +27,7 @@ DEFAULTS = {
         "weight_decay": 0.1, "beta1": 0.9, "beta2": 0.95, "grad_clip": 1.0,
         "eval_every": 250, "eval_batches": 20, "log_every": 10,
         "ckpt_every_s": 300, "keep_ckpts": 3, "adaptive_threads": True, "retune_every": 100,
+        "precision": "fp32",          # or "bf16": autocast matmuls, fp32 weights/optimiser/loss
     },
     "export": {"out_dir": "models/newslm-5m"},
 }

@@ -7,6 +7,9 @@
 * every training window starts at a ``<|endoftext|>`` (BOS) token, so sentence starts
   after BOS are always in the data (matches how the scorer scores single sentences);
 * AdamW (no decay on biases/LayerNorm), cosine LR with linear warmup, grad clipping;
+* ``precision: bf16`` runs the forward/backward matrix products under CPU bf16 autocast
+  (1.7-1.8x faster on a CPU with AVX512-BF16); weights, optimiser state and the loss
+  (log-softmax over the vocabulary) stay fp32;
 * JSONL log ``<workdir>/train_log.jsonl`` (train loss every ``log_every`` steps, val
   loss every ``eval_every`` steps);
 * checkpoints ``<workdir>/ckpt/step_XXXXXX.pt`` every ``ckpt_every_s`` seconds (and at
@@ -95,14 +98,17 @@ def evaluate(model, val: Batches, t: dict, seed: int):
     with torch.inference_mode():
         for _ in range(t["eval_batches"]):
             x, y = val.get(rng, t["batch_size"])
-            tot += _loss(model, x, y).item()
+            tot += _loss(model, x, y).item()      # validation always in fp32
     model.train()
     return tot / t["eval_batches"]
 
 
-def _loss(model, x, y):
+def _loss(model, x, y, bf16: bool = False):
+    import torch
     import torch.nn.functional as F
-    logits = model(input_ids=x).logits
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        logits = model(input_ids=x).logits
+    logits = logits.float()
     return F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
 
 
@@ -144,6 +150,9 @@ def train(config_path, resume: bool = True, max_minutes: float | None = None) ->
     t = cfg["train"]
     threads = int(t["threads"])
     torch.set_num_threads(threads)
+    if t.get("precision", "fp32") not in ("fp32", "bf16"):
+        raise SystemExit(f"train.precision must be fp32 or bf16, not {t.get('precision')!r}")
+    bf16 = t.get("precision") == "bf16"
     adaptive = bool(t.get("adaptive_threads", True)) and threads > 1
     retune_every = int(t.get("retune_every", 100))
     seed = int(t["seed"])
@@ -183,7 +192,8 @@ def train(config_path, resume: bool = True, max_minutes: float | None = None) ->
     _log(f"params {n_params/1e6:.2f}M vocab {vocab} train tokens {train_arr.size} "
          f"max_steps {t['max_steps']}")
     logf.write(json.dumps({"event": "start", "step": step, "time": time.time(),
-                           "params": n_params, "config": cfg["_config_path"]}) + "\n")
+                           "params": n_params, "config": cfg["_config_path"],
+                           "precision": t.get("precision", "fp32")}) + "\n")
     model.train()
     tokens_per_step = t["batch_size"] * t["seq_len"]
     t_start = time.time()
@@ -205,7 +215,7 @@ def train(config_path, resume: bool = True, max_minutes: float | None = None) ->
         rng = np.random.default_rng([seed, step])
         x, y = trb.get(rng, t["batch_size"])
         ts = time.time()
-        loss = _loss(model, x, y)
+        loss = _loss(model, x, y, bf16)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         gn = torch.nn.utils.clip_grad_norm_(model.parameters(), t["grad_clip"])
