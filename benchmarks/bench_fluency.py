@@ -81,10 +81,11 @@ def fmt(c: Clock, tokens: int) -> str:
 
 
 def seed_report(cfg: Config) -> None:
-    """The seed check, two ways: the LM alone (FLU findings; sentences ranked by the
-    calibrated fluency over all their words) and the whole checker (any finding; sentences
-    ranked by the fluency FLU001 judges: words explained by a name or phrase finding left
-    out, see FluencyFinding.without)."""
+    """The seed check, two ways: the LM alone (FLU findings; sentences ranked by what FLU001
+    tests — the lower of their percentile ranks among clean sentences by mean fluency and by
+    least fluent 5-word stretch — over all their words) and the whole checker (any finding;
+    the same ranking with the words explained by a name or phrase finding left out, as FLU001
+    judges them, see FluencyFinding.without)."""
     import json
 
     root = Path(__file__).resolve().parents[1]
@@ -96,17 +97,27 @@ def seed_report(cfg: Config) -> None:
     cal = checker.ctx.get("fluency").calibration
     explained = [(f.start, f.end) for f in rep.findings if f.code[:3] in ("NAM", "PHR")]
 
+    from mtqa.fluency.scorer import least_fluent_stretch
+
     def fluency(s, spans) -> float:
+        """What FLU001 tests, over the words not explained by other findings: the lower of the
+        sentence's percentile ranks among clean sentences by its mean fluency and by its least
+        fluent 5-word stretch (the mean's rank alone for an old calibration)."""
         tails = s.tails(cal)
         keep = [t for (a, b), t in zip(s.words, tails) if not any(x < b and a < y for x, y in spans)]
-        return sum(keep) / len(keep) if keep else 0.0
+        if not keep:
+            return 100.0
+        mean = sum(keep) / len(keep)
+        if not cal.has_stretch:
+            return cal.sentence_rank(len(keep), mean)
+        return cal.min_rank(len(keep), mean, least_fluent_stretch(keep)[0])[0]
 
     for label, spans, codes in (("LM alone (FLU findings, all words)", [], ("FLU",)),
                                 ("checker (any finding; explained words left out)", explained, None)):
         vals = [fluency(s, spans) for s in scored]
         order = sorted(range(len(scored)), key=lambda i: vals[i])
         rank = {i: r + 1 for r, i in enumerate(order)}
-        print(f"\nseed article, {label}: {len(scored)} sentences ranked by calibrated fluency (1 = least fluent)")
+        print(f"\nseed article, {label}: {len(scored)} sentences ranked as FLU001 judges them (lower percentile rank among clean sentences: mean fluency or least fluent 5-word stretch; 1 = least fluent)")
         hits = 0
         for k, sh in enumerate(should):
             si = next(i for i, s in enumerate(scored) if s.start <= sh["start"] < s.end)
@@ -119,7 +130,8 @@ def seed_report(cfg: Config) -> None:
         print(f"  => {hits} of {len(should)} should spans flagged or in the 8 least fluent sentences (goal >= 6)")
         for r, i in enumerate(order):
             s = scored[i]
-            print(f"  {r + 1:2d}. fluency {vals[i]:6.2f}  SLOR {s.slor:6.2f}  {text[s.start:s.end][:90]!r}")
+            print(f"  {r + 1:2d}. rank {vals[i]:6.2f}  stretch {s.stretch(cal):6.2f}  mean {s.tail(cal):6.2f}  "
+                  f"SLOR {s.slor:6.2f}  {text[s.start:s.end][:72]!r}")
     for f in rep.findings:
         if f.code.startswith(("FLU", "NAM", "PHR")):
             print(f"  {f.code} {f.start}-{f.end} {f.text[:70]!r}: {f.message}")

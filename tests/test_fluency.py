@@ -263,6 +263,69 @@ def test_calibrated_thresholds_loaded(scorer):
         assert cal.sentence_value(n, 1.0) < cal.sentence_value(n, 50.0)
     assert cal.window_value(0.1) < cal.window_value(50.0) <= 0
     assert cal.cutoff("FLU001") == 1.0 and cal.cutoff("FLU002") == 0.1
+    assert cal.has_stretch  # FLU001's tables: least fluent stretch, lower of the two ranks
+    assert cal.stretch_value(1.0) < cal.stretch_value(50.0) <= 0
+    # the lower of two percentile ranks: at percentile 1 of clean sentences it is below 1
+    assert 0 < cal.min_rank_value(1.0) < 1.0 < cal.min_rank_value(50.0) <= 50.0
+
+
+def test_least_fluent_stretch():
+    from mtqa.fluency.scorer import least_fluent_stretch
+
+    v, a, b = least_fluent_stretch([0.0, -1.0, -2.0, -3.0, -2.0, 0.0, 0.0], 3)
+    assert math.isclose(v, -7 / 3) and (a, b) == (2, 4)
+    assert least_fluent_stretch([-1.0, -3.0, 0.0, -3.0, -1.0], 2) == (-2.0, 0, 1)  # a tie: the earliest run
+    assert least_fluent_stretch([-1.0, -2.0], 5) == (-1.5, 0, 1)  # fewer words than the width: all of them
+    v, a, b = least_fluent_stretch([], 5)
+    assert math.isnan(v) and (a, b) == (0, -1)
+    rng = random.Random(7)
+    for _ in range(200):  # against the brute force
+        t = [rng.uniform(-3, 0) for _ in range(rng.randint(5, 30))]
+        w = rng.randint(1, 5)
+        means = [sum(t[k:k + w]) / w for k in range(len(t) - w + 1)]
+        v, a, b = least_fluent_stretch(t, w)
+        assert math.isclose(v, min(means), abs_tol=1e-9) and b - a == w - 1 and math.isclose(means[a], v, abs_tol=1e-9)
+
+
+GARBLED_CLAUSE = ("Officials said on Monday that the delegation from the European Union would arrive in Geneva "
+                  "late on Wednesday by for talks the of with the Iranian side.")
+
+
+@needs_model
+def test_flu001_catches_a_garbled_clause_the_sentence_mean_averages_away():
+    checker = Checker(Config(select=["FLU001"], model=str(MODEL), device="cpu"))
+    (f,) = checker.check_text(GARBLED_CLAUSE).findings
+    d = f.data
+    assert d["score"] == min(d["stretch_rank"], d["fluency_rank"]) < d["threshold"]
+    # decided by the stretch: the sentence mean alone ranks above the cut-off
+    assert d["stretch_rank"] < d["threshold"] < d["fluency_rank"]
+    quoted = GARBLED_CLAUSE[d["stretch"]["start"]:d["stretch"]["end"]]
+    assert f'"{quoted}"' in f.message and "by for talks the of" in GARBLED_CLAUSE[d["stretch"]["start"] - 12:d["stretch"]["end"] + 12]
+    assert len(quoted.split()) == 5
+    # the same sentence, fluent
+    fixed = GARBLED_CLAUSE.replace("by for talks the of with", "for talks with")
+    assert not checker.check_text(fixed).findings
+
+
+@needs_model
+def test_flu001_with_a_calibration_that_predates_the_stretch_measure(tmp_path, capsys):
+    """A calibration.json without the stretch tables (written by an older mtqa) still works:
+    FLU001 judges the sentence mean against per-length cut-offs and says to recalibrate."""
+    model = tmp_path / "model"
+    model.mkdir()
+    for p in MODEL.iterdir():
+        if p.name != "calibration.json":
+            (model / p.name).symlink_to(p)
+    cal = json.loads((MODEL / "calibration.json").read_text())
+    for k in ("sentence_stretch", "sentence_min_rank"):
+        cal.pop(k)
+    (model / "calibration.json").write_text(json.dumps(cal))
+    checker = Checker(Config(select=["FLU001"], model=str(model), device="cpu"))
+    salad = "Jobs agreement the that thousands said trade Tuesday of on would create new president the."
+    (f,) = checker.check_text(salad).findings
+    assert "stretch_rank" not in f.data and f.data["score"] < f.data["threshold"] and "cut-off" in f.message
+    assert not checker.check_text(GARBLED_CLAUSE.replace("by for talks the of with", "for talks with")).findings
+    assert "predates FLU001's stretch measure" in capsys.readouterr().err
 
 
 @needs_model
@@ -298,7 +361,8 @@ def test_checker_rejudges_fluency_findings_that_straddle_a_name():
     """A FLU finding that overlaps a garbled name (explained by NAM001) is re-judged by the
     checker without the name's words: the sentence finding stays (the rest is still word
     salad) over fewer words; the 3-word run that ran into the name goes."""
-    text = "Jobs agreement the that thousands said dzhebhat an-Nusra trade Tuesday of on would create new president the."
+    text = ("Jobs agreement the that thousands said the of dzhebhat an-Nusra trade Tuesday of on would create new "
+            "president the.")
     flu_only = Checker(Config(select=["FLU"], model=str(MODEL), device="cpu")).check_text(text).findings
     full = Checker(Config(model=str(MODEL), device="cpu")).check_text(text).findings
     (name,) = [f for f in full if f.code == "NAM001"]
@@ -408,3 +472,5 @@ def test_model_calibrate_command(tmp_path):
     data = json.loads(out.read_text())
     assert data["schema"] == "mtqa-fluency-calibration/1" and data["data"]["words"] == 26
     assert data["model"]["sha256"] and set(data["cutoffs"]) == {"FLU001", "FLU002"}
+    assert data["sentence_stretch"]["n"] == data["sentence_min_rank"]["n"] == 2
+    assert data["sentence_stretch"]["width"] == 5 and data["sentence_stretch"]["percentiles"]

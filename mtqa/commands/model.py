@@ -122,7 +122,13 @@ def calibrate(
         typer.echo(f"  model {engine.name} ({engine.params:,} parameters, sha256 {str(engine.sha256)[:12]}…) on {engine.device}")
         typer.echo(f"  {d['documents']:,} documents, {d['sentences']:,} sentences, {d['words']:,} words, "
                    f"{d['tokens']:,} tokens in {d['seconds']:.0f} s ({d['tokens_per_second']:,.0f} tokens/s)")
-        typer.echo(f"  FLU001 cut-offs (sentence fluency, percentile {cut1:g}) by sentence length "
+        st, mr = cal["sentence_stretch"], cal["sentence_min_rank"]["percentiles"]
+        sp = st["percentiles"]
+        typer.echo(f"  FLU001 cut-off: a sentence's lower percentile rank (mean fluency among clean sentences of its "
+                   f"length, least fluent {st['width']}-word stretch among clean sentences') below "
+                   f"{mr.get(f'{cut1:g}', float('nan')):.3f} (percentile {cut1:g} of {st['n']:,} sentences)")
+        typer.echo(f"    least fluent stretch at percentile {cut1:g}: {sp.get(f'{cut1:g}', float('nan')):.3f} "
+                   f"(median {sp.get('50', float('nan')):.3f}); mean fluency by sentence length "
                    "[SLOR at the same percentile]:")
         for label, b in cal["sentence_tail"]["buckets"].items():
             pc = b["percentiles"]

@@ -9,6 +9,9 @@ Pipeline (per batch of documents, see :mod:`mtqa.rules.fluency`)::
                        ─► per-token log p ─► words (sum over a word's tokens)
                        ─► word score = log p_LM(word | context) − log p_unigram(word)
                        ─► sentence SLOR = mean word score; document score
+                       ─► word tail level (calibration: rank among clean words of its
+                          frequency) ─► sentence fluency = mean tail level, stretch =
+                          mean tail level of its least fluent 5 consecutive words
 
 Conventions (stated once, here):
 
@@ -30,7 +33,10 @@ Conventions (stated once, here):
   ``slor`` (mean word score over the document), ``logprob`` (raw mean
   log-prob per model token), ``tokens`` (model tokens scored), ``words``,
   ``model``, and ``sentences`` (``start``, ``end``, ``slor``, ``logprob``,
-  ``words``, ``tokens`` per sentence).  ``None`` for a document with no word.
+  ``words``, ``tokens`` per sentence); with a calibration also ``fluency``
+  (mean word tail level, document and sentences) and ``stretch`` (per
+  sentence: its least fluent 5-word stretch; what FLU001 ranks, with the
+  mean, against clean news).  ``None`` for a document with no word.
 
 Nothing here imports torch at import time: ``mtqa check --no-fluency`` and
 rules-only runs never load it.

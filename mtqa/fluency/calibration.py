@@ -7,11 +7,21 @@ measured on the other part) with the segmenter and scorer ``mtqa check``
 uses, and writes ``calibration.json`` into the model folder (for a hub
 model: ``$XDG_CACHE_HOME/mtqa/calibration/<name>.json``).  It holds:
 
-* ``sentence_tail`` (what FLU001 tests) and ``sentence_slor``: percentiles
-  of the sentence's mean word tail level (below) and of its SLOR, per
-  sentence-length bucket (word counts; the mean of fewer words varies more,
-  so one cut-off for all lengths would flag short sentences and miss long
-  ones);
+* ``sentence_tail`` and ``sentence_slor``: percentiles of the sentence's mean
+  word tail level (below) and of its SLOR, per sentence-length bucket (word
+  counts; the mean of fewer words varies more, so one cut-off for all
+  lengths would flag short sentences and miss long ones);
+* ``sentence_stretch``: percentiles, over clean sentences of 3 or more
+  words, of the mean word tail level of a sentence's least fluent stretch of
+  5 consecutive words (all its words if it has fewer).  One table for all
+  lengths, like FLU002's: a garbled clause is as garbled in a 40-word
+  sentence as in a 10-word one, and the sentence mean averages it away;
+* ``sentence_min_rank`` (what FLU001 tests): percentiles of a clean
+  sentence's *lower* percentile rank of the two — its mean among clean
+  sentences of its length, its least fluent stretch among clean sentences'
+  — so a sentence is judged by whichever is more extreme: uniform word salad
+  (the mean) or one garbled clause (the stretch), with the false-positive
+  rate of the two together fixed by the cut-off's percentile;
 * ``word_score``: percentiles of word scores, overall and per word
   frequency class (wordfreq Zipf value: <2 incl. unknown, 2-3, ..., >=6).  A
   word's *tail level* is log10 of its score's percentile rank within its
@@ -25,11 +35,11 @@ model: ``$XDG_CACHE_HOME/mtqa/calibration/<name>.json``).  It holds:
 * ``window_tail``: percentiles of the mean tail level of every run of 3
   consecutive words in a sentence (what FLU002 tests);
 * ``document_slor``: percentiles for reference and reports;
-* ``cutoffs``: the percentile each rule flags below (FLU001: sentence mean
-  tail level below percentile 1 of clean sentences of its length; FLU002: a 3-word run
-  whose mean tail level is below percentile 0.1 of clean runs), so the expected rate
-  on clean news is known by construction: ≈ 1 % of sentences and ≈ 1 per
-  1,000 words;
+* ``cutoffs``: the percentile each rule flags below (FLU001: the lower rank
+  below percentile 1 of clean sentences'; FLU002: a 3-word run whose mean
+  tail level is below percentile 0.1 of clean runs), so the expected rate on
+  clean news is known by construction: ≈ 1 % of sentences and ≈ 1 per 1,000
+  words;
 * ``model``: name, path, SHA-256 of the weights and parameter count; a
   calibration whose hash does not match the loaded weights is used with a
   warning (re-run ``mtqa model calibrate``).
@@ -49,7 +59,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 import numpy as np
 
 from mtqa.fluency import CALIBRATION_FILE
-from mtqa.fluency.scorer import WINDOW_WORDS
+from mtqa.fluency.scorer import STRETCH_WORDS, WINDOW_WORDS, least_fluent_stretch
 
 if TYPE_CHECKING:  # pragma: no cover
     from mtqa.fluency.engine import Engine
@@ -60,6 +70,9 @@ PERCENTILES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 25.0,
                99.0)
 WORD_PERCENTILES = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0,
                     80.0, 90.0, 95.0, 99.0)
+# the lower of two percentile ranks concentrates near 0: a finer grid at the bottom
+MIN_RANK_PERCENTILES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 20.0, 25.0, 50.0,
+                        75.0, 90.0, 99.0)
 # word frequency classes by wordfreq Zipf value (log10 frequency per billion words); unknown words are "<2"
 ZIPF_CLASSES = ((None, 2.0), (2.0, 3.0), (3.0, 4.0), (4.0, 5.0), (5.0, 6.0), (6.0, None))
 LN10 = math.log(10.0)
@@ -183,6 +196,35 @@ class Calibration:
     def sentence_rank(self, n_words: int, value: float, kind: str = "tail") -> float:
         """Percentile rank (0-100) of a sentence score among clean sentences of its length."""
         return _rank(self._pairs(self.sentence_table(n_words, kind)), value)
+
+    @property
+    def has_stretch(self) -> bool:
+        """Whether this calibration has the stretch and lower-rank tables FLU001 tests
+        (calibrations written before them judge by the per-length sentence mean)."""
+        return all((self.data.get(k) or {}).get("percentiles") for k in ("sentence_stretch", "sentence_min_rank"))
+
+    def stretch_value(self, percentile: float) -> float:
+        """Mean tail level of a sentence's least fluent stretch at ``percentile`` of clean sentences."""
+        return _interp(self._pairs(self.data["sentence_stretch"]["percentiles"]), percentile, 0, 1)
+
+    def stretch_rank(self, score: float) -> float:
+        """Percentile rank (0-100) of a least-fluent-stretch score among clean sentences'."""
+        return _rank(self._pairs(self.data["sentence_stretch"]["percentiles"]), score)
+
+    def min_rank(self, n_words: int, mean_tail: float, stretch: float) -> tuple[float, float, float]:
+        """``(lower, mean rank, stretch rank)``: a sentence's percentile ranks (0-100) among
+        clean sentences by its mean tail level (same length) and by its least fluent
+        stretch, and the lower of the two (what FLU001 tests)."""
+        a, b = self.sentence_rank(n_words, mean_tail), self.stretch_rank(stretch)
+        return min(a, b), a, b
+
+    def min_rank_value(self, percentile: float) -> float:
+        """The lower rank at ``percentile`` of clean sentences (FLU001's cut-off)."""
+        return _interp(self._pairs(self.data["sentence_min_rank"]["percentiles"]), percentile, 0, 1)
+
+    def min_rank_rank(self, lower: float) -> float:
+        """Percentile rank (0-100) of a lower rank among clean sentences'."""
+        return _rank(self._pairs(self.data["sentence_min_rank"]["percentiles"]), lower)
 
     def window_value(self, percentile: float) -> float:
         """The FLU002 run score (mean word tail level of 3 words) at ``percentile`` of clean news."""
@@ -357,12 +399,20 @@ def build(col: Collected, engine: "Engine | None" = None, source: str = "",
         pairs = sorted((float(p), float(v)) for p, v in pc.items())
         tables.append(([p for p, _ in pairs], [v for _, v in pairs]))
     windows: list[float] = []
+    stretches: list[tuple[int, float, float]] = []  # (words, mean tail level, least fluent stretch)
     tail_bucket: list[list[float]] = [[] for _ in BUCKETS]
+    min_words = int((cutoffs or DEFAULT_CUTOFFS).get("FLU001", {}).get("min_words", 3))
     for sc, un, shouting in col.sentences:
         if not shouting and sc:
             t = tail_levels_from(tables, sc, un)
             windows.extend(window_means(t, WINDOW_WORDS))
             tail_bucket[bucket_of(len(t))].append(sum(t) / len(t))
+            if len(t) >= min_words:
+                stretches.append((len(t), sum(t) / len(t), least_fluent_stretch(t, STRETCH_WORDS)[0]))
+    tables_only = Calibration({"sentence_tail": {"buckets": _buckets(tail_bucket)},
+                               "sentence_stretch": {"percentiles": percentiles([x for *_, x in stretches])}})
+    lower = ([tables_only.min_rank(n, mean, st)[0] for n, mean, st in stretches]
+             if tables_only.data["sentence_stretch"]["percentiles"] else [])
     return {
         "schema": SCHEMA,
         # the weights by name and hash (no machine path); how the scores were computed beside them
@@ -378,7 +428,10 @@ def build(col: Collected, engine: "Engine | None" = None, source: str = "",
                  "(wordfreq, unknown words 1e-8); sentence SLOR = mean word score; tail level = log10 of a "
                  "word score's percentile rank (fraction) among clean words of its frequency class",
         "cutoffs": cutoffs or DEFAULT_CUTOFFS,
-        "sentence_tail": {"buckets": _buckets(tail_bucket)},
+        "sentence_tail": tables_only.data["sentence_tail"],
+        "sentence_stretch": {"width": STRETCH_WORDS, "min_words": min_words, "n": len(stretches),
+                             "percentiles": tables_only.data["sentence_stretch"]["percentiles"]},
+        "sentence_min_rank": {"n": len(lower), "percentiles": percentiles(lower, MIN_RANK_PERCENTILES)},
         "sentence_slor": {"buckets": _buckets(per_bucket)},
         "window_tail": {"width": WINDOW_WORDS, "n": len(windows), "percentiles": percentiles(windows)},
         "word_score": {"n": len(words), "percentiles": percentiles(words), "classes": classes,

@@ -190,6 +190,10 @@ class PackedGPT2:
             if self.head_bias is not None:
                 tl += self.head_bias[targets[a:b]]
             res[a:b] = tl - (logits.gather(1, t).squeeze(1).float() - lsm)
+        if not exact:
+            # lse comes from bf16-rounded logits, the target logit is exact: for a near-certain
+            # token (p -> 1) the difference can come out a hair above 0; a log-prob never does
+            res.clamp_(max=0.0)
         return res
 
     def logits(self, h):

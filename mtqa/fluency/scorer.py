@@ -20,6 +20,25 @@ if TYPE_CHECKING:  # pragma: no cover
     from mtqa.fluency.engine import Engine
 
 WINDOW_WORDS = 3  # FLU002 looks at runs of this many consecutive words
+STRETCH_WORDS = 5  # FLU001 judges a sentence by its least fluent stretch of this many words
+
+
+def least_fluent_stretch(tails: Sequence[float], width: int = STRETCH_WORDS) -> tuple[float, int, int]:
+    """``(mean, first, last)``: the run of ``width`` consecutive values (word tail
+    levels) with the lowest mean, and its first and last index; all the values
+    when there are fewer.  Ties go to the earliest run."""
+    n = len(tails)
+    if n == 0:
+        return float("nan"), 0, -1
+    if n <= width:
+        return sum(tails) / n, 0, n - 1
+    run = sum(tails[:width])
+    best, at = run, 0
+    for k in range(width, n):
+        run += tails[k] - tails[k - width]
+        if run < best - 1e-12:
+            best, at = run, k - width + 1
+    return best / width, at, at + width - 1
 
 
 @dataclass
@@ -78,6 +97,7 @@ class SentenceScore:
         d: dict[str, Any] = {"start": self.start, "end": self.end, "slor": _r(self.slor)}
         if calibration is not None:
             d["fluency"] = _r(self.tail(calibration))
+            d["stretch"] = _r(self.stretch(calibration))
         d.update(logprob=_r(self.logprob), words=self.n_words, tokens=self.tokens)
         return d
 
@@ -94,6 +114,11 @@ class SentenceScore:
         """The sentence's fluency: mean word tail level (0 typical; lower is less fluent)."""
         t = self.tails(calibration)
         return sum(t) / len(t) if t else float("nan")
+
+    def stretch(self, calibration: "Calibration") -> float:
+        """Mean word tail level of the sentence's least fluent :data:`STRETCH_WORDS`-word
+        stretch (what FLU001 tests; all its words when it has fewer)."""
+        return least_fluent_stretch(self.tails(calibration))[0]
 
 
 def _r(x: float) -> float | None:

@@ -147,54 +147,95 @@ class DisfluentSentence(_FluencyRule):
     unigram log-probability (wordfreq) — the terms of SLOR, so rare but
     correct words are not punished — and the score is ranked among clean-news
     words of the same frequency class (calibration): the word's *tail level*
-    is log10 of that percentile rank.  A sentence whose mean tail level is
-    below the calibrated cut-off — by default percentile 1 of clean held-out
-    news sentences of the same length (``calibration.json`` next to the
-    model; ``mtqa model calibrate``) — is flagged.  Normalising per frequency
-    class keeps name lists and rare words (the clean-news tail of plain SLOR)
-    from drowning out what matters: scrambled word order, stray or repeated
-    function words, broken syntax.  The message gives
-    the score, the cut-off and its percentile, and the sentence's SLOR;
-    confidence grows as the score falls further below the cut-off.
-    Sentences of fewer than 3 words and mostly ALL-CAPS sentences are not
-    judged.
+    is log10 of that percentile rank.  A sentence is judged two ways: by the
+    mean tail level of all its words, ranked among clean held-out news
+    sentences of its length, and by its least fluent stretch — the 5
+    consecutive words with the lowest mean tail level — ranked among clean
+    sentences' least fluent stretches.  It is flagged when the lower of the
+    two ranks is below the calibrated cut-off: by default percentile 1 of the
+    same lower rank over clean sentences (``calibration.json`` next to the
+    model; ``mtqa model calibrate``), so about 1 % of clean sentences.  The
+    mean catches uniform word salad; the stretch keeps one garbled clause
+    from being averaged away by the fluent words around it ("Washington hopes
+    that Russia will exert pressure on the Syrian government to military
+    aircraft has limited its military activity").  Normalising per frequency
+    class keeps name lists and rare words from drowning out what matters:
+    scrambled word order, stray or missing function words, broken syntax.
+    The message names the measure that decided (quoting the stretch), its
+    score and percentile rank, the cut-off, and the sentence's SLOR;
+    confidence grows as the rank falls further below the cut-off.  Sentences
+    of fewer than 3 words and mostly ALL-CAPS sentences are not judged.  (A
+    calibration written before the stretch measure judges the mean alone,
+    with a warning to recalibrate.)
     """
 
     code = "FLU001"
     name = "disfluent-sentence"
     severity = Severity.WARNING
-    summary = "sentence far less fluent than calibrated clean news (news LM, per-word calibrated)"
+    summary = ("sentence far less fluent than calibrated clean news, as a whole or in a 5-word stretch "
+               "(news LM, per-word calibrated)")
     flag_examples = (
         "Jobs agreement the that thousands said trade Tuesday of on would create new president the.",
+        "Officials said on Monday that the delegation would arrive in Geneva on the of by for and to talks.",
     )
     pass_examples = (
         "The president said on Tuesday that the new trade agreement would create thousands of jobs.",
+        "Officials said on Monday that the delegation would arrive in Geneva on Wednesday for the talks.",
     )
 
     def judge(self, doc, s, cal, keep):
+        from mtqa.fluency.calibration import bucket_label, bucket_of
+        from mtqa.fluency.scorer import STRETCH_WORDS, least_fluent_stretch
+
         idx = [i for i in range(s.n_words) if keep is None or keep[i]]
         n = len(idx)
         if n < int(cal.cutoff(self.code, "min_words", 3)):
             return []
         sc = s.scores
         all_tails = s.tails(cal)
-        tail = sum(all_tails[i] for i in idx) / n
+        tails = [all_tails[i] for i in idx]
+        tail = sum(tails) / n
         pct = float(cal.cutoff(self.code))
-        cut = cal.sentence_value(n, pct)
-        if not tail < cut:
-            return []
-        from mtqa.fluency.calibration import bucket_label, bucket_of
-
-        rank = cal.sentence_rank(n, tail)
-        conf = 0.5 + 0.5 * (1.0 - min(1.0, rank / pct)) if pct > 0 else 1.0
         slor = sum(sc[i] for i in idx) / n
         lp = sum(s.lm[i] for i in idx) / max(1, sum(s.ntok[i] for i in idx))
         extra = "" if keep is None else f"; {s.n_words - n} words explained by other findings left out"
-        msg = (f"sentence reads unlike clean news: fluency {tail:.2f} is below the cut-off {cut:.2f} "
-               f"(percentile {pct:g} of clean news sentences of {bucket_label(bucket_of(n))} words; "
-               f"SLOR {slor:.2f}{extra})")
-        data = {"score": round(tail, 4), "threshold": round(cut, 4), "percentile": pct,
-                "rank": round(rank, 4), "slor": round(slor, 4), "logprob": round(lp, 4), "words": n}
+        data = {"percentile": pct, "fluency": round(tail, 4), "slor": round(slor, 4), "logprob": round(lp, 4),
+                "words": n}
+        if cal.has_stretch:
+            # explained words are left out and their neighbours close up (runs over the words that remain)
+            stretch, a, b = least_fluent_stretch(tails, STRETCH_WORDS)
+            lower, r_mean, r_stretch = cal.min_rank(n, tail, stretch)
+            cut = cal.min_rank_value(pct)
+            if not lower < cut:
+                return []
+            rank = cal.min_rank_rank(lower)
+            w0, w1 = s.words[idx[a]][0], s.words[idx[b]][1]
+            if r_stretch <= r_mean:
+                quoted = " ".join(doc.text[w0:w1].split())
+                if len(quoted) > 80:
+                    quoted = quoted[:77] + "..."
+                what = (f"its least fluent {min(STRETCH_WORDS, n)}-word stretch \"{quoted}\" scores {stretch:.2f}, "
+                        f"lower than {100 - r_stretch:.4g} % of clean news sentences' least fluent stretch")
+            else:
+                what = (f"its mean fluency {tail:.2f} is lower than {100 - r_mean:.4g} % of clean news sentences of "
+                        f"{bucket_label(bucket_of(n))} words")
+            msg = (f"sentence reads unlike clean news: {what} (percentile rank {lower:.4g}; cut-off {cut:.4g}, "
+                   f"percentile {pct:g} of clean sentences; SLOR {slor:.2f}{extra})")
+            data.update(score=round(lower, 4), threshold=round(cut, 4), rank=round(rank, 4),
+                        stretch_score=round(stretch, 4), stretch_rank=round(r_stretch, 4),
+                        fluency_rank=round(r_mean, 4), stretch={"start": w0, "end": w1})
+        else:
+            _warn_once(f"{cal.path or 'the calibration'} predates FLU001's stretch measure: only the sentence "
+                       "mean is judged; run `mtqa model calibrate` to update it")
+            cut = cal.sentence_value(n, pct)
+            if not tail < cut:
+                return []
+            rank = cal.sentence_rank(n, tail)
+            msg = (f"sentence reads unlike clean news: fluency {tail:.2f} is below the cut-off {cut:.2f} "
+                   f"(percentile {pct:g} of clean news sentences of {bucket_label(bucket_of(n))} words; "
+                   f"SLOR {slor:.2f}{extra})")
+            data.update(score=round(tail, 4), threshold=round(cut, 4), rank=round(rank, 4))
+        conf = 0.5 + 0.5 * (1.0 - min(1.0, rank / pct)) if pct > 0 else 1.0
         return [self._make(doc, s.start, s.end, msg, conf, data, s, cal)]
 
 

@@ -1,0 +1,190 @@
+"""How well the fluency scorer tells clean news sentences from the same sentences
+with one machine-translation-like error put in (paired, synthetic).
+
+    python benchmarks/bench_corruptions.py [--model PATH] [--n 1500] [--seed 1]
+
+Sentences: held-out clean news (the ``report`` part of ../shared/data/corpus/clean,
+never the calibration part), 10-40 words.  Each is corrupted once per kind, when the
+kind applies, in the ways MT from Russian goes wrong:
+
+* ``drop_verb``   — the first auxiliary/reporting verb deleted ("July 6, a telephone
+                    conversation between presidents ..."; Russian has no copula)
+* ``preposition`` — the first preposition replaced by another ("attacks ... to terrorists")
+* ``drop_article``— one article deleted (Russian has none)
+* ``swap``        — two adjacent words swapped
+* ``move_chunk``  — a 3-word chunk moved 4+ words away (garbled word order)
+
+Printed per kind: the share of pairs in which the corrupted sentence scores lower
+(less fluent) than its original, by what FLU001 tests (the lower of its percentile
+ranks among clean sentences by mean fluency and by least fluent 5-word stretch), by
+the mean word tail level alone, by SLOR and by mean log-prob per token; and how often
+the real FLU001 / FLU002 rules flag the corrupted sentence and the clean one (a clean
+sentence's flag rate is FLU001's false-positive rate, ~1 % by construction).  A
+corruption can leave a sentence grammatical (dropping "said" from "X said Y" rarely
+does; a swapped pair may still read), so 100 % is not the ceiling: compare models
+and measures with each other on the same pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _clean_news import iter_articles  # noqa: E402
+
+from mtqa import Checker, Config, Document  # noqa: E402
+
+AUX = {"is", "are", "was", "were", "has", "have", "had", "will", "would", "said", "says", "can", "could"}
+PREPS = ["in", "on", "at", "to", "for", "with", "from", "by", "over", "about"]
+ARTICLES = {"the", "a", "an"}
+KINDS = ("drop_verb", "preposition", "drop_article", "swap", "move_chunk")
+
+
+def _plain(w: str) -> bool:
+    return w.isalpha() and w.islower()
+
+
+def corrupt(words: list[str], kind: str, rng: random.Random) -> list[str] | None:
+    """One corrupted copy of ``words`` (whitespace tokens), or None where ``kind`` does not apply."""
+    n = len(words)
+    if kind == "drop_verb":
+        i = next((i for i, w in enumerate(words) if w in AUX), None)
+        return None if i is None else words[:i] + words[i + 1:]
+    if kind == "preposition":
+        i = next((i for i, w in enumerate(words) if w in PREPS and i > 0), None)
+        if i is None:
+            return None
+        return words[:i] + [rng.choice([p for p in PREPS if p != words[i]])] + words[i + 1:]
+    if kind == "drop_article":
+        cand = [i for i, w in enumerate(words) if w in ARTICLES]
+        if not cand:
+            return None
+        i = rng.choice(cand)
+        return words[:i] + words[i + 1:]
+    if kind == "swap":
+        cand = [i for i in range(1, n - 2) if _plain(words[i]) and _plain(words[i + 1]) and words[i] != words[i + 1]]
+        if not cand:
+            return None
+        i = rng.choice(cand)
+        return words[:i] + [words[i + 1], words[i]] + words[i + 2:]
+    if kind == "move_chunk":
+        cand = [i for i in range(1, n - 4) if all(_plain(w) for w in words[i:i + 3])]
+        if not cand:
+            return None
+        i = rng.choice(cand)
+        chunk, rest = words[i:i + 3], words[:i] + words[i + 3:]
+        targets = [j for j in range(1, len(rest)) if abs(j - i) >= 4]
+        if not targets:
+            return None
+        j = rng.choice(targets)
+        return rest[:j] + chunk + rest[j:]
+    raise ValueError(kind)
+
+
+def sample_sentences(data, n: int, seed: int) -> list[str]:
+    from mtqa.segment import segment
+
+    pool = []
+    for name, text in iter_articles(data, "report"):
+        d = Document(name, text)
+        segment(d)
+        for s in d.sentences:
+            t = " ".join(text[s.start:s.end].split())
+            if 10 <= len(t.split()) <= 40 and t[0].isupper() and t[-1] in ".!?\"'”’":
+                pool.append(t)
+    random.Random(seed).shuffle(pool)
+    return pool[:n]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=None)
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--precision", default="auto")
+    ap.add_argument("--n", type=int, default=1500, help="clean sentences")
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args()
+
+    from mtqa.fluency import resolve_model
+
+    model = resolve_model(a.model)
+    t0 = time.perf_counter()
+    clean = sample_sentences(a.data, a.n, a.seed)
+    rng = random.Random(a.seed)
+    pairs: dict[str, list[tuple[int, str]]] = {k: [] for k in KINDS}
+    for i, s in enumerate(clean):
+        words = s.split()
+        for kind in KINDS:
+            c = corrupt(words, kind, rng)
+            if c is not None:
+                pairs[kind].append((i, " ".join(c)))
+    texts = clean + [c for k in KINDS for _, c in pairs[k]]
+    checker = Checker(Config(select=["FLU"], fluency=True, model=model, precision=a.precision))
+    cal = checker.ctx.get("fluency").calibration
+    if cal is None:
+        sys.exit(f"{model}: no calibration.json (run `mtqa model calibrate --model {model}`)")
+    from mtqa.fluency.scorer import least_fluent_stretch
+
+    def lower_rank(s) -> float:
+        """What FLU001 tests: the lower of the sentence's percentile ranks (mean, least fluent stretch)."""
+        t = s.tails(cal)
+        if not cal.has_stretch:
+            return cal.sentence_rank(len(t), sum(t) / len(t))
+        return cal.min_rank(len(t), sum(t) / len(t), least_fluent_stretch(t)[0])[0]
+
+    stats = []  # per text: (FLU001's lower rank, mean tail level, SLOR, log-prob per token, findings)
+    for rep in checker.check_documents(Document(f"s{i}", t) for i, t in enumerate(texts)):
+        scored = [s for s in rep.document.__dict__.get("_fluency") or [] if s is not None and s.n_words]
+        if not scored:
+            stats.append((100.0, 0.0, 0.0, 0.0, rep.findings))
+            continue
+        # the segmenter may split a text: the worst sentence's rank, means over all words
+        tails = [x for s in scored for x in s.tails(cal)]
+        slor = [x for s in scored for x in s.scores]
+        lm, ntok = sum(sum(s.lm) for s in scored), sum(s.tokens for s in scored)
+        stats.append((min(lower_rank(s) for s in scored), sum(tails) / len(tails), sum(slor) / len(slor),
+                      lm / max(1, ntok), rep.findings))
+    dt = time.perf_counter() - t0
+    n_words = sum(len(t.split()) for t in texts)
+    print(f"model {model}: {len(clean):,} clean sentences (report part) + "
+          f"{len(texts) - len(clean):,} corrupted, {n_words:,} words, {dt:.1f} s")
+    print(f"{'kind':<13}{'pairs':>6}  {'corrupted lower by:':<34}  {'flagged, corrupted vs clean:':<28}")
+    print(f"{'':<13}{'':>6}  {'FLU001':>8}{'mean':>8}{'SLOR':>8}{'logprob':>9}  {'FLU001':>12}{'FLU002':>14}"
+          f"{'either':>14}")
+
+    def flags(fs, code=None):
+        return any(f.code == code for f in fs) if code else any(f.code.startswith("FLU") for f in fs)
+
+    off = len(clean)
+    tot = {"n": 0, "f": 0, "fc": 0}
+    for kind in KINDS:
+        ps = pairs[kind]
+        if not ps:
+            continue
+        lower = [0, 0, 0, 0]
+        flag = {c: [0, 0] for c in ("FLU001", "FLU002", None)}
+        for k, (i, _) in enumerate(ps):
+            c, o = stats[off + k], stats[i]
+            for m in range(4):
+                lower[m] += c[m] < o[m]
+            for code in flag:
+                flag[code][0] += flags(c[4], code)
+                flag[code][1] += flags(o[4], code)
+        off += len(ps)
+        n = len(ps)
+        tot["n"] += n
+        tot["f"] += flag[None][0]
+        tot["fc"] += flag[None][1]
+        pct = [f"{100 * x / n:7.1f}%" for x in lower]
+        fl = [f"{100 * flag[c][0] / n:5.1f}% /{100 * flag[c][1] / n:4.1f}%" for c in flag]
+        print(f"{kind:<13}{n:>6}  {pct[0]:>8}{pct[1]:>8}{pct[2]:>8}{pct[3]:>9}  {fl[0]:>12}{fl[1]:>14}{fl[2]:>14}")
+    print(f"any FLU finding on {100 * tot['f'] / max(1, tot['n']):.1f} % of corrupted sentences, "
+          f"{100 * tot['fc'] / max(1, tot['n']):.1f} % of their clean originals")
+
+
+if __name__ == "__main__":
+    main()
