@@ -296,7 +296,7 @@ def test_flu001_catches_a_garbled_clause_the_sentence_mean_averages_away():
     checker = Checker(Config(select=["FLU001"], model=str(MODEL), device="cpu"))
     (f,) = checker.check_text(GARBLED_CLAUSE).findings
     d = f.data
-    assert d["score"] == min(d["stretch_rank"], d["fluency_rank"]) < d["threshold"]
+    assert d["measure"] == "lower_rank" and d["score"] == min(d["stretch_rank"], d["fluency_rank"]) < d["threshold"]
     # decided by the stretch: the sentence mean alone ranks above the cut-off
     assert d["stretch_rank"] < d["threshold"] < d["fluency_rank"]
     quoted = GARBLED_CLAUSE[d["stretch"]["start"]:d["stretch"]["end"]]
@@ -305,6 +305,20 @@ def test_flu001_catches_a_garbled_clause_the_sentence_mean_averages_away():
     # the same sentence, fluent
     fixed = GARBLED_CLAUSE.replace("by for talks the of with", "for talks with")
     assert not checker.check_text(fixed).findings
+
+
+@needs_model
+def test_flu001_stretch_never_bridges_explained_words():
+    """Re-judged without a garbled name, the stretch FLU001 quotes lies in one unbroken run of
+    the remaining words (as FLU002's runs do)."""
+    text = ("Officials said on Monday that the delegation of dzhebhat an-Nusra would arrive in Geneva late on "
+            "Wednesday by for talks the of with the Iranian side.")
+    full = Checker(Config(model=str(MODEL), device="cpu")).check_text(text).findings
+    (name,) = [f for f in full if f.code == "NAM001"]
+    (sent,) = [f for f in full if f.code == "FLU001"]
+    st = sent.data["stretch"]
+    assert not (st["start"] < name.end and name.start < st["end"])
+    assert len(text[st["start"]:st["end"]].split()) == 5
 
 
 @needs_model
@@ -323,9 +337,10 @@ def test_flu001_with_a_calibration_that_predates_the_stretch_measure(tmp_path, c
     checker = Checker(Config(select=["FLU001"], model=str(model), device="cpu"))
     salad = "Jobs agreement the that thousands said trade Tuesday of on would create new president the."
     (f,) = checker.check_text(salad).findings
-    assert "stretch_rank" not in f.data and f.data["score"] < f.data["threshold"] and "cut-off" in f.message
+    assert f.data["measure"] == "mean_tail" and "stretch_rank" not in f.data
+    assert f.data["score"] < f.data["threshold"] and "cut-off" in f.message
     assert not checker.check_text(GARBLED_CLAUSE.replace("by for talks the of with", "for talks with")).findings
-    assert "predates FLU001's stretch measure" in capsys.readouterr().err
+    assert "no tables for FLU001's least fluent stretch" in capsys.readouterr().err
 
 
 @needs_model

@@ -122,21 +122,26 @@ def calibrate(
         typer.echo(f"  model {engine.name} ({engine.params:,} parameters, sha256 {str(engine.sha256)[:12]}…) on {engine.device}")
         typer.echo(f"  {d['documents']:,} documents, {d['sentences']:,} sentences, {d['words']:,} words, "
                    f"{d['tokens']:,} tokens in {d['seconds']:.0f} s ({d['tokens_per_second']:,.0f} tokens/s)")
-        st, mr = cal["sentence_stretch"], cal["sentence_min_rank"]["percentiles"]
-        sp = st["percentiles"]
-        typer.echo(f"  FLU001 cut-off: a sentence's lower percentile rank (mean fluency among clean sentences of its "
-                   f"length, least fluent {st['width']}-word stretch among clean sentences') below "
-                   f"{mr.get(f'{cut1:g}', float('nan')):.3f} (percentile {cut1:g} of {st['n']:,} sentences)")
-        typer.echo(f"    least fluent stretch at percentile {cut1:g}: {sp.get(f'{cut1:g}', float('nan')):.3f} "
-                   f"(median {sp.get('50', float('nan')):.3f}); mean fluency by sentence length "
-                   "[SLOR at the same percentile]:")
-        for label, b in cal["sentence_tail"]["buckets"].items():
-            pc = b["percentiles"]
-            sl = cal["sentence_slor"]["buckets"][label]["percentiles"]
-            if pc:
-                typer.echo(f"    {label:>6} words: n={b['n']:>6,}  cut {pc.get(f'{cut1:g}', float('nan')):7.3f}  "
-                           f"median {pc.get('50', float('nan')):7.3f}   [SLOR cut {sl.get(f'{cut1:g}', float('nan')):7.3f}"
-                           f"  median {sl.get('50', float('nan')):7.3f}]")
+        from mtqa.fluency.calibration import BUCKETS, Calibration
+
+        c = Calibration(cal)
+        st = cal["sentence_stretch"]
+        if c.has_stretch:
+            r = c.min_rank_value(cut1)  # each measure is cut at this percentile rank
+            typer.echo(f"  FLU001 cut-off: a sentence's lower percentile rank (mean fluency among clean sentences of "
+                       f"its length, least fluent {st['width']}-word stretch among clean sentences') below {r:.3f} "
+                       f"(percentile {cut1:g} of {st['n']:,} sentences), i.e. a least fluent stretch below "
+                       f"{c.stretch_value(r):.3f} or a mean fluency below, by sentence length [SLOR at the same "
+                       "percentile rank]:")
+        else:
+            r = cut1
+            typer.echo(f"  FLU001 cut-offs (mean fluency, percentile {cut1:g}; too few sentences for the stretch "
+                       "tables) by sentence length [SLOR at the same percentile]:")
+        for (lo, _), (label, b) in zip(BUCKETS, cal["sentence_tail"]["buckets"].items()):
+            if b["percentiles"]:
+                typer.echo(f"    {label:>6} words: n={b['n']:>6,}  cut {c.sentence_value(lo, r):7.3f}  "
+                           f"median {c.sentence_value(lo, 50.0):7.3f}   [SLOR cut {c.sentence_value(lo, r, 'slor'):7.3f}"
+                           f"  median {c.sentence_value(lo, 50.0, 'slor'):7.3f}]")
         wp = cal["window_tail"]["percentiles"]
         typer.echo(f"  FLU002 cut-off (3-word run fluency, percentile {cut2:g}): {wp.get(f'{cut2:g}', float('nan')):.3f}"
                    f" (median {wp.get('50', float('nan')):.3f})")

@@ -15,7 +15,10 @@ model: ``$XDG_CACHE_HOME/mtqa/calibration/<name>.json``).  It holds:
   words, of the mean word tail level of a sentence's least fluent stretch of
   5 consecutive words (all its words if it has fewer).  One table for all
   lengths, like FLU002's: a garbled clause is as garbled in a 40-word
-  sentence as in a 10-word one, and the sentence mean averages it away;
+  sentence as in a 10-word one, and the sentence mean averages it away.  A
+  longer sentence has more stretches, so it is flagged more often per
+  sentence but about as often per word — the rate the false-positive budget
+  is stated in (per 1,000 words);
 * ``sentence_min_rank`` (what FLU001 tests): percentiles of a clean
   sentence's *lower* percentile rank of the two — its mean among clean
   sentences of its length, its least fluent stretch among clean sentences'
@@ -201,7 +204,8 @@ class Calibration:
     def has_stretch(self) -> bool:
         """Whether this calibration has the stretch and lower-rank tables FLU001 tests
         (calibrations written before them judge by the per-length sentence mean)."""
-        return all((self.data.get(k) or {}).get("percentiles") for k in ("sentence_stretch", "sentence_min_rank"))
+        return (all((self.data.get(k) or {}).get("percentiles") for k in ("sentence_stretch", "sentence_min_rank"))
+                and self.data["sentence_stretch"].get("width") == STRETCH_WORDS)
 
     def stretch_value(self, percentile: float) -> float:
         """Mean tail level of a sentence's least fluent stretch at ``percentile`` of clean sentences."""

@@ -9,7 +9,11 @@ log10 of the percentile rank (as a fraction) of its score — LM log-prob in
 context minus unigram log-prob — among clean-news words of its frequency
 class.  0 is a typical word, -1 a word as unexpected as the 10 % least
 expected words of its frequency, -2 the 1 %; clean sentences average about
--0.4.  Thresholds come from the model's
+-0.4; a *stretch* score is that mean over 5 consecutive words.  FLU001's
+``data["score"]``/``threshold`` are percentile ranks (0-100) among clean
+sentences (``data["measure"] == "lower_rank"``; a calibration without the
+stretch tables gives ``"mean_tail"``: the mean tail level and its cut-off);
+FLU002's are tail levels.  Thresholds come from the model's
 ``calibration.json`` (``mtqa model calibrate``): percentile cut-offs of the
 same scores on held-out clean news.  Without a calibration the scores are
 still reported but no FLU finding is made (a warning says so, once).
@@ -59,9 +63,9 @@ class FluencyFinding(Finding):
         The checker calls it for a FLU finding that partly overlaps a finding
         that supersedes FLU (a garbled name or phrase): the explained words'
         scores no longer count, and what remains is flagged only if it is
-        still below the cut-off (FLU001: the sentence fluency over the
-        remaining words; FLU002: the 3-word runs of the remaining words, never
-        bridging a left-out word).
+        still below the cut-off (FLU001: the sentence's mean fluency and least
+        fluent stretch over the remaining words; FLU002: the 3-word runs of the
+        remaining words; neither's runs bridge a left-out word).
         Returns the surviving findings (none, this one updated, or narrower ones).
         """
         if self.recheck is None:
@@ -95,6 +99,28 @@ def _calibration(ctx: "CheckContext") -> "Calibration | None":
     if scorer.calibration_problem:
         _warn_once(scorer.calibration_problem)
     return scorer.calibration
+
+
+def _stretch_of_kept(tails: list[float], idx: list[int]) -> tuple[float, int, int]:
+    """FLU001's least fluent stretch of the kept words (``tails[k]`` is word ``idx[k]``):
+    like FLU002's runs it never bridges a left-out word — only unbroken runs of kept words
+    long enough for a whole stretch count — unless no run is, when all kept words count,
+    as for a sentence shorter than a stretch.  Returns (score, first, last) positions in
+    ``tails``."""
+    from mtqa.fluency.scorer import STRETCH_WORDS, least_fluent_stretch
+
+    best = None
+    k = 0
+    while k < len(idx):
+        j = k
+        while j + 1 < len(idx) and idx[j + 1] == idx[j] + 1:
+            j += 1
+        if j - k + 1 >= STRETCH_WORDS:
+            v, a, b = least_fluent_stretch(tails[k:j + 1], STRETCH_WORDS)
+            if best is None or v < best[0]:
+                best = (v, k + a, k + b)
+        k = j + 1
+    return best if best is not None else least_fluent_stretch(tails, STRETCH_WORDS)
 
 
 def _covered(words: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[bool]:
@@ -185,7 +211,7 @@ class DisfluentSentence(_FluencyRule):
 
     def judge(self, doc, s, cal, keep):
         from mtqa.fluency.calibration import bucket_label, bucket_of
-        from mtqa.fluency.scorer import STRETCH_WORDS, least_fluent_stretch
+        from mtqa.fluency.scorer import STRETCH_WORDS
 
         idx = [i for i in range(s.n_words) if keep is None or keep[i]]
         n = len(idx)
@@ -202,8 +228,7 @@ class DisfluentSentence(_FluencyRule):
         data = {"percentile": pct, "fluency": round(tail, 4), "slor": round(slor, 4), "logprob": round(lp, 4),
                 "words": n}
         if cal.has_stretch:
-            # explained words are left out and their neighbours close up (runs over the words that remain)
-            stretch, a, b = least_fluent_stretch(tails, STRETCH_WORDS)
+            stretch, a, b = _stretch_of_kept(tails, idx)
             lower, r_mean, r_stretch = cal.min_rank(n, tail, stretch)
             cut = cal.min_rank_value(pct)
             if not lower < cut:
@@ -221,12 +246,13 @@ class DisfluentSentence(_FluencyRule):
                         f"{bucket_label(bucket_of(n))} words")
             msg = (f"sentence reads unlike clean news: {what} (percentile rank {lower:.4g}; cut-off {cut:.4g}, "
                    f"percentile {pct:g} of clean sentences; SLOR {slor:.2f}{extra})")
-            data.update(score=round(lower, 4), threshold=round(cut, 4), rank=round(rank, 4),
+            data.update(measure="lower_rank", score=round(lower, 4), threshold=round(cut, 4), rank=round(rank, 4),
                         stretch_score=round(stretch, 4), stretch_rank=round(r_stretch, 4),
                         fluency_rank=round(r_mean, 4), stretch={"start": w0, "end": w1})
         else:
-            _warn_once(f"{cal.path or 'the calibration'} predates FLU001's stretch measure: only the sentence "
-                       "mean is judged; run `mtqa model calibrate` to update it")
+            _warn_once(f"{cal.path or 'the calibration'} has no tables for FLU001's least fluent stretch (written "
+                       "by an older mtqa, or from too little text): only the sentence mean is judged; run "
+                       "`mtqa model calibrate` to update it")
             cut = cal.sentence_value(n, pct)
             if not tail < cut:
                 return []
@@ -234,7 +260,7 @@ class DisfluentSentence(_FluencyRule):
             msg = (f"sentence reads unlike clean news: fluency {tail:.2f} is below the cut-off {cut:.2f} "
                    f"(percentile {pct:g} of clean news sentences of {bucket_label(bucket_of(n))} words; "
                    f"SLOR {slor:.2f}{extra})")
-            data.update(score=round(tail, 4), threshold=round(cut, 4), rank=round(rank, 4))
+            data.update(measure="mean_tail", score=round(tail, 4), threshold=round(cut, 4), rank=round(rank, 4))
         conf = 0.5 + 0.5 * (1.0 - min(1.0, rank / pct)) if pct > 0 else 1.0
         return [self._make(doc, s.start, s.end, msg, conf, data, s, cal)]
 
