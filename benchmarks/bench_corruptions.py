@@ -127,14 +127,7 @@ def main() -> None:
     cal = checker.ctx.get("fluency").calibration
     if cal is None:
         sys.exit(f"{model}: no calibration.json (run `mtqa model calibrate --model {model}`)")
-    from mtqa.fluency.scorer import least_fluent_stretch
-
-    def lower_rank(s) -> float:
-        """What FLU001 tests: the lower of the sentence's percentile ranks (mean, least fluent stretch)."""
-        t = s.tails(cal)
-        if not cal.has_stretch:
-            return cal.sentence_rank(len(t), sum(t) / len(t))
-        return cal.min_rank(len(t), sum(t) / len(t), least_fluent_stretch(t)[0])[0]
+    from mtqa.rules.fluency import flu001_rank
 
     stats = []  # per text: (FLU001's lower rank, mean tail level, SLOR, log-prob per token, findings)
     for rep in checker.check_documents(Document(f"s{i}", t) for i, t in enumerate(texts)):
@@ -146,7 +139,7 @@ def main() -> None:
         tails = [x for s in scored for x in s.tails(cal)]
         slor = [x for s in scored for x in s.scores]
         lm, ntok = sum(sum(s.lm) for s in scored), sum(s.tokens for s in scored)
-        stats.append((min(lower_rank(s) for s in scored), sum(tails) / len(tails), sum(slor) / len(slor),
+        stats.append((min(flu001_rank(s, cal) for s in scored), sum(tails) / len(tails), sum(slor) / len(slor),
                       lm / max(1, ntok), rep.findings))
     dt = time.perf_counter() - t0
     n_words = sum(len(t.split()) for t in texts)

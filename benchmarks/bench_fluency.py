@@ -97,21 +97,11 @@ def seed_report(cfg: Config) -> None:
     cal = checker.ctx.get("fluency").calibration
     explained = [(f.start, f.end) for f in rep.findings if f.code[:3] in ("NAM", "PHR")]
 
-    from mtqa.rules.fluency import _stretch_of_kept
+    from mtqa.rules.fluency import flu001_rank
 
     def fluency(s, spans) -> float:
-        """What FLU001 tests, over the words not explained by other findings: the lower of the
-        sentence's percentile ranks among clean sentences by its mean fluency and by its least
-        fluent 5-word stretch (the mean's rank alone for an old calibration)."""
-        tails = s.tails(cal)
-        idx = [i for i, (a, b) in enumerate(s.words) if not any(x < b and a < y for x, y in spans)]
-        if not idx:
-            return 100.0
-        keep = [tails[i] for i in idx]
-        mean = sum(keep) / len(keep)
-        if not cal.has_stretch:
-            return cal.sentence_rank(len(keep), mean)
-        return cal.min_rank(len(keep), mean, _stretch_of_kept(keep, idx)[0])[0]
+        """What FLU001 tests, over the words not explained by other findings."""
+        return flu001_rank(s, cal, [not any(x < b and a < y for x, y in spans) for a, b in s.words])
 
     for label, spans, codes in (("LM alone (FLU findings, all words)", [], ("FLU",)),
                                 ("checker (any finding; explained words left out)", explained, None)):

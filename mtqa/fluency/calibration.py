@@ -62,7 +62,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 import numpy as np
 
 from mtqa.fluency import CALIBRATION_FILE
-from mtqa.fluency.scorer import STRETCH_WORDS, WINDOW_WORDS, least_fluent_stretch
+from mtqa.fluency.scorer import STRETCH_WORDS, WINDOW_WORDS, least_fluent_stretch, window_means
 
 if TYPE_CHECKING:  # pragma: no cover
     from mtqa.fluency.engine import Engine
@@ -141,17 +141,6 @@ def tail_levels_array(tables: "list[tuple[list[float], list[float]]]", scores: "
         r = np.where(v <= vs[0], ps[0] * np.where(v < vs[0], 0.5, 1.0), r)
         rank[sel] = r
     return np.log10(np.maximum(rank, 0.001) / 100.0)
-
-
-def window_means(values: list[float], width: int) -> list[float]:
-    if len(values) < width:
-        return []
-    run = sum(values[:width])
-    out = [run / width]
-    for k in range(width, len(values)):
-        run += values[k] - values[k - width]
-        out.append(run / width)
-    return out
 
 
 def bucket_label(i: int) -> str:
@@ -410,9 +399,10 @@ def build(col: Collected, engine: "Engine | None" = None, source: str = "",
         if not shouting and sc:
             t = tail_levels_from(tables, sc, un)
             windows.extend(window_means(t, WINDOW_WORDS))
-            tail_bucket[bucket_of(len(t))].append(sum(t) / len(t))
+            mean = sum(t) / len(t)
+            tail_bucket[bucket_of(len(t))].append(mean)
             if len(t) >= min_words:
-                stretches.append((len(t), sum(t) / len(t), least_fluent_stretch(t, STRETCH_WORDS)[0]))
+                stretches.append((len(t), mean, least_fluent_stretch(t, STRETCH_WORDS)[0]))
     tables_only = Calibration({"sentence_tail": {"buckets": _buckets(tail_bucket)},
                                "sentence_stretch": {"percentiles": percentiles([x for *_, x in stretches])}})
     lower = ([tables_only.min_rank(n, mean, st)[0] for n, mean, st in stretches]

@@ -23,6 +23,18 @@ WINDOW_WORDS = 3  # FLU002 looks at runs of this many consecutive words
 STRETCH_WORDS = 5  # FLU001 judges a sentence by its least fluent stretch of this many words
 
 
+def window_means(values: Sequence[float], width: int) -> list[float]:
+    """Mean of every run of ``width`` consecutive values (none when there are fewer)."""
+    if len(values) < width:
+        return []
+    run = sum(values[:width])
+    out = [run / width]
+    for k in range(width, len(values)):
+        run += values[k] - values[k - width]
+        out.append(run / width)
+    return out
+
+
 def least_fluent_stretch(tails: Sequence[float], width: int = STRETCH_WORDS) -> tuple[float, int, int]:
     """``(mean, first, last)``: the run of ``width`` consecutive values (word tail
     levels) with the lowest mean, and its first and last index; all the values
@@ -32,13 +44,10 @@ def least_fluent_stretch(tails: Sequence[float], width: int = STRETCH_WORDS) -> 
         return float("nan"), 0, -1
     if n <= width:
         return sum(tails) / n, 0, n - 1
-    run = sum(tails[:width])
-    best, at = run, 0
-    for k in range(width, n):
-        run += tails[k] - tails[k - width]
-        if run < best - 1e-12:
-            best, at = run, k - width + 1
-    return best / width, at, at + width - 1
+    means = window_means(tails, width)
+    best = min(means)
+    at = next(k for k, m in enumerate(means) if m <= best + 1e-12)  # the earliest despite running-sum drift
+    return means[at], at, at + width - 1
 
 
 @dataclass

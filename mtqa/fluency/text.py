@@ -63,7 +63,6 @@ def normalize_with_map(text: str) -> Mapped:
         if not _SPACING.search(out):
             return Mapped(out, range(n), range(1, n + 1))
     nfc, table = nfc_with_map(text)
-    n = len(text)
     # per NFC character: original [start, end)
     o_start = table  # None when the text is already NFC (the common case)
     chars: list[str] = []

@@ -101,26 +101,55 @@ def _calibration(ctx: "CheckContext") -> "Calibration | None":
     return scorer.calibration
 
 
-def _stretch_of_kept(tails: list[float], idx: list[int]) -> tuple[float, int, int]:
-    """FLU001's least fluent stretch of the kept words (``tails[k]`` is word ``idx[k]``):
-    like FLU002's runs it never bridges a left-out word — only unbroken runs of kept words
-    long enough for a whole stretch count — unless no run is, when all kept words count,
-    as for a sentence shorter than a stretch.  Returns (score, first, last) positions in
-    ``tails``."""
+def _kept_runs(n_words: int, keep: list[bool] | None) -> list[list[int]]:
+    """Word indices in unbroken runs of kept words (one run of all words when ``keep`` is
+    None): the FLU rules' runs and stretches never bridge a word left out (explained by
+    another finding)."""
+    runs: list[list[int]] = []
+    cur: list[int] = []
+    for i in range(n_words):
+        if keep is None or keep[i]:
+            cur.append(i)
+        elif cur:
+            runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def _stretch_of_runs(tails: list[float], runs: list[list[int]]) -> tuple[float, int, int]:
+    """FLU001's least fluent stretch over ``runs`` (word indices; ``tails`` of all words):
+    only runs long enough for a whole stretch count, unless none is, when all their words
+    do, as for a sentence shorter than a stretch.  Returns (score, first word, last word)."""
     from mtqa.fluency.scorer import STRETCH_WORDS, least_fluent_stretch
 
     best = None
-    k = 0
-    while k < len(idx):
-        j = k
-        while j + 1 < len(idx) and idx[j + 1] == idx[j] + 1:
-            j += 1
-        if j - k + 1 >= STRETCH_WORDS:
-            v, a, b = least_fluent_stretch(tails[k:j + 1], STRETCH_WORDS)
+    for run in runs:
+        if len(run) >= STRETCH_WORDS:
+            v, a, b = least_fluent_stretch([tails[i] for i in run], STRETCH_WORDS)
             if best is None or v < best[0]:
-                best = (v, k + a, k + b)
-        k = j + 1
-    return best if best is not None else least_fluent_stretch(tails, STRETCH_WORDS)
+                best = (v, run[a], run[b])
+    if best is None:
+        kept = [i for run in runs for i in run]
+        v, a, b = least_fluent_stretch([tails[i] for i in kept], STRETCH_WORDS)
+        best = (v, kept[a], kept[b])
+    return best
+
+
+def flu001_rank(s: "SentenceScore", cal: "Calibration", keep: list[bool] | None = None) -> float:
+    """What FLU001 tests of a sentence (over its kept words): the lower of its percentile
+    ranks among clean sentences by mean fluency and by least fluent stretch — the mean's
+    rank alone with a calibration that lacks the stretch tables; 100 with no word kept."""
+    runs = _kept_runs(s.n_words, keep)
+    tails = s.tails(cal)
+    kept = [tails[i] for run in runs for i in run]
+    if not kept:
+        return 100.0
+    mean = sum(kept) / len(kept)
+    if not cal.has_stretch:
+        return cal.sentence_rank(len(kept), mean)
+    return cal.min_rank(len(kept), mean, _stretch_of_runs(tails, runs)[0])[0]
 
 
 def _covered(words: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[bool]:
@@ -213,14 +242,14 @@ class DisfluentSentence(_FluencyRule):
         from mtqa.fluency.calibration import bucket_label, bucket_of
         from mtqa.fluency.scorer import STRETCH_WORDS
 
-        idx = [i for i in range(s.n_words) if keep is None or keep[i]]
+        runs = _kept_runs(s.n_words, keep)
+        idx = [i for run in runs for i in run]
         n = len(idx)
         if n < int(cal.cutoff(self.code, "min_words", 3)):
             return []
         sc = s.scores
         all_tails = s.tails(cal)
-        tails = [all_tails[i] for i in idx]
-        tail = sum(tails) / n
+        tail = sum(all_tails[i] for i in idx) / n
         pct = float(cal.cutoff(self.code))
         slor = sum(sc[i] for i in idx) / n
         lp = sum(s.lm[i] for i in idx) / max(1, sum(s.ntok[i] for i in idx))
@@ -228,13 +257,13 @@ class DisfluentSentence(_FluencyRule):
         data = {"percentile": pct, "fluency": round(tail, 4), "slor": round(slor, 4), "logprob": round(lp, 4),
                 "words": n}
         if cal.has_stretch:
-            stretch, a, b = _stretch_of_kept(tails, idx)
+            stretch, first, last = _stretch_of_runs(all_tails, runs)
             lower, r_mean, r_stretch = cal.min_rank(n, tail, stretch)
             cut = cal.min_rank_value(pct)
             if not lower < cut:
                 return []
             rank = cal.min_rank_rank(lower)
-            w0, w1 = s.words[idx[a]][0], s.words[idx[b]][1]
+            w0, w1 = s.words[first][0], s.words[last][1]
             if r_stretch <= r_mean:
                 quoted = " ".join(doc.text[w0:w1].split())
                 if len(quoted) > 80:
@@ -295,27 +324,18 @@ class DisfluentSpan(_FluencyRule):
     )
 
     def judge(self, doc, s, cal, keep):
+        from mtqa.fluency.scorer import window_means
+
         width = int(cal.cutoff(self.code, "width", 3))
         pct = float(cal.cutoff(self.code))
         cut = cal.window_value(pct)
         tails = s.tails(cal)
-        # runs never bridge a word left out (explained by another finding)
-        segments: list[list[int]] = []
-        cur: list[int] = []
-        for i in range(s.n_words):
-            if keep is None or keep[i]:
-                cur.append(i)
-            elif cur:
-                segments.append(cur)
-                cur = []
-        if cur:
-            segments.append(cur)
         out: list[Finding] = []
         median = math.log10(0.5)
-        for seg in segments:
+        for seg in _kept_runs(s.n_words, keep):  # runs never bridge a word left out
             if len(seg) < width:
                 continue
-            means = [sum(tails[i] for i in seg[k:k + width]) / width for k in range(len(seg) - width + 1)]
+            means = window_means([tails[i] for i in seg], width)
             k = 0
             while k < len(means):
                 if not means[k] < cut:
