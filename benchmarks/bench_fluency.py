@@ -302,7 +302,7 @@ def main() -> None:
 
         warnings.filterwarnings("ignore", category=UserWarning)  # torch's quantisation deprecation notice
         q = Engine(model, device="cpu", quantize="int8")
-        sc32 = FluencyScorer(eng)
+        sc32 = FluencyScorer(get_engine(model, "cpu", precision="fp32"))  # the fp32 reference, whatever --precision
         sc8 = FluencyScorer(q)
         sents = [s for s in seqs]
         with Clock() as c8:

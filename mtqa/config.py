@@ -14,7 +14,9 @@ Keys (all optional)::
     gazetteers = ["desk-names.tsv"]            # extra gazetteer files
     house-style = { ukraine = "ukrainian" }    # or "russian"
     fluency = true
-    model = "models/newslm-7m"
+    model = "models/newslm-5m"  # a model folder or Hugging Face name
+    device = "auto"             # auto | cpu | cuda
+    precision = "auto"          # CPU matrix products: auto | fp32 | bf16
     max-bytes = 10000000
     min-words-langdetect = 6
 

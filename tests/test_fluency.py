@@ -321,6 +321,49 @@ def test_flu001_stretch_never_bridges_explained_words():
     assert len(text[st["start"]:st["end"]].split()) == 5
 
 
+def test_flu001_stretch_of_short_runs_is_their_mean_not_a_bridging_window():
+    """When the words left out split a sentence into runs all shorter than a stretch, the
+    stretch is the mean of all kept words (as for a short sentence), never a 5-word window
+    across a left-out word, and it says how many words it covers."""
+    from mtqa.rules.fluency import _kept_runs, _stretch_of_runs
+
+    tails = [-0.2, -0.2, -3.0, -3.0, -9.0, -3.0, -3.0, -0.2, -0.2]  # word 4 is explained (left out)
+    keep = [True] * 9
+    keep[4] = False
+    runs = _kept_runs(9, keep)
+    assert runs == [[0, 1, 2, 3], [5, 6, 7, 8]]
+    score, first, last, width = _stretch_of_runs(tails, runs)
+    kept = [t for i, t in enumerate(tails) if keep[i]]
+    assert (first, last, width) == (0, 8, 8) and score == pytest.approx(sum(kept) / 8)
+    # a window over words 2..6 (skipping 4) would have scored -3.0: lower, but it bridges the gap
+    assert score > -3.0
+    # once a run is long enough for a whole stretch, only such runs count (another word left out)
+    tails2 = tails + [-0.1, -1.0, -1.0, -1.0, -1.0, -1.0]
+    keep2 = keep + [False] + [True] * 5
+    score2, first2, last2, width2 = _stretch_of_runs(tails2, _kept_runs(len(tails2), keep2))
+    assert width2 == 5 and (first2, last2) == (10, 14) and score2 == pytest.approx(-1.0)
+
+
+@needs_model
+def test_flu002_runs_have_the_width_of_the_calibration_table(tmp_path):
+    """FLU002 compares runs of the width its calibration table was computed for: a different
+    ``width`` in the cut-offs cannot make it compare 5-word runs with the 3-word table."""
+    model = tmp_path / "model"
+    model.mkdir()
+    for p in MODEL.iterdir():
+        if p.name != "calibration.json":
+            (model / p.name).symlink_to(p)
+    cal = json.loads((MODEL / "calibration.json").read_text())
+    cal.setdefault("cutoffs", {}).setdefault("FLU002", {})["width"] = 6
+    (model / "calibration.json").write_text(json.dumps(cal))
+    text = "The talks in Moscow were useful, of the by for to and, the minister said."
+    ours = Checker(Config(select=["FLU002"], model=str(model), device="cpu")).check_text(text).findings
+    shipped = Checker(Config(select=["FLU002"], model=str(MODEL), device="cpu")).check_text(text).findings
+    assert shipped and [(f.start, f.end, f.data["score"]) for f in ours] == \
+        [(f.start, f.end, f.data["score"]) for f in shipped]
+    assert "over 3 words" in ours[0].message
+
+
 @needs_model
 def test_flu001_with_a_calibration_that_predates_the_stretch_measure(tmp_path, capsys):
     """A calibration.json without the stretch tables (written by an older mtqa) still works:

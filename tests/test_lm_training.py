@@ -71,6 +71,7 @@ def test_train_export_continue_export(tmp_path, keep_threads):
 
     from mtqa.lm.export import export
     from mtqa.lm.train import train
+    from mtqa.lm.config import load_config
 
     out = tmp_path / "tiny-model"
     first = _config(tmp_path, "stage1", out)
@@ -135,6 +136,8 @@ def test_train_export_continue_export(tmp_path, keep_threads):
     bad_precision = _config(tmp_path, "badprec", tmp_path / "bp-out", precision="fp16")
     with pytest.raises(SystemExit, match="precision must be fp32 or bf16"):
         train(bad_precision)
+    with pytest.raises(SystemExit, match="precision must be fp32 or bf16"):  # refused when read, by every step
+        load_config(bad_precision)
 
     # weights that do not fit the configured model are refused, not half-loaded
     bad = _config(tmp_path, "bad", tmp_path / "bad-out", init_from=str(out))

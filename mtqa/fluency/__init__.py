@@ -5,7 +5,8 @@ Pipeline (per batch of documents, see :mod:`mtqa.rules.fluency`)::
     Document.sentences ─► normalise (offset-keeping, as in training)
                        ─► fast tokenizer (+ character offsets)
                        ─► Engine.logprobs: <bos> + tokens, sorted, token-budget
-                          batches, right padding + mask + explicit positions
+                          batches (CPU GPT-2: rows packed end to end, no padding;
+                          otherwise right padding + mask + explicit positions)
                        ─► per-token log p ─► words (sum over a word's tokens)
                        ─► word score = log p_LM(word | context) − log p_unigram(word)
                        ─► sentence SLOR = mean word score; document score

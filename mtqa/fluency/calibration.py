@@ -84,7 +84,7 @@ _ZIPF_EDGES = [hi for _, hi in ZIPF_CLASSES[:-1]]  # class i holds Zipf values i
 BUCKETS = ((1, 3), (4, 6), (7, 10), (11, 15), (16, 20), (21, 30), (31, 45), (46, None))
 DEFAULT_CUTOFFS = {
     "FLU001": {"percentile": 1.0, "min_words": 3},
-    "FLU002": {"percentile": 0.1, "width": WINDOW_WORDS},
+    "FLU002": {"percentile": 0.1},
 }
 MIN_BUCKET_SAMPLES = 200  # a bucket with fewer sentences borrows its neighbours' distribution
 
@@ -218,6 +218,13 @@ class Calibration:
     def min_rank_rank(self, lower: float) -> float:
         """Percentile rank (0-100) of a lower rank among clean sentences'."""
         return _rank(self._pairs(self.data["sentence_min_rank"]["percentiles"]), lower)
+
+    @property
+    def window_width(self) -> int:
+        """Words per FLU002 run: the width the run table was computed for (a ``width``
+        in the cut-offs that differs from it is ignored: it would be compared with the
+        wrong distribution)."""
+        return int((self.data.get("window_tail") or {}).get("width", WINDOW_WORDS))
 
     def window_value(self, percentile: float) -> float:
         """The FLU002 run score (mean word tail level of 3 words) at ``percentile`` of clean news."""

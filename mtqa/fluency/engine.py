@@ -19,9 +19,10 @@ Conventions
   of at most ``token_budget`` padded tokens (dynamic padding: each batch is
   padded to its own longest row).  Padding is on the right with an attention
   mask and explicit ``position_ids`` ``0..T-1``, so real tokens never attend
-  to padding and their positions never depend on the batch: batched and
-  one-at-a-time scores agree to float rounding (tested to 1e-4; typically
-  1e-6 in fp32).
+  to padding and their positions never depend on the batch: on the CPU,
+  batched and one-at-a-time scores agree to float rounding (tested to 1e-4;
+  typically 1e-6 in fp32; bit-identical on the packed path).  On a GPU the
+  padded bf16 forward does not give that guarantee (see below).
 * **Head only where needed**: the LM head (the biggest matrix of a small
   model) is applied to the hidden states of real, non-final positions only,
   and ``log p`` is taken from a fp32 log-softmax over chunks of
@@ -38,14 +39,14 @@ Conventions
   The packed bf16 path keeps the residual stream, layer norms and
   log-softmax in fp32 and is *batch-invariant*: a sentence's scores are
   bit-identical alone or in any batch (tested).  bf16 scores are within
-  ~0.005 nats/token of fp32 on average, 0.06 at most, sentence SLOR within
-  0.012 on clean news (``benchmarks/bench_fluency.py`` prints it).  ``precision="fp32"`` gives the fp32 scores on any CPU (to
+  ~0.007 nats/token of fp32 on average, 0.08 at most, sentence SLOR within
+  0.02 on clean news (``benchmarks/bench_fluency.py`` prints it).  ``precision="fp32"`` gives the fp32 scores on any CPU (to
   1e-6 of the HF forward).  Other architectures run the model's own padded
   forward in fp32: the HF model in bf16 is *not* batch-invariant (padding
   changes its GEMM shapes and bf16 rounding magnifies the differences: up to
   0.06 nats/token batched vs alone), so bf16 is refused there.  CPU threads:
-  ``torch.set_num_threads(physical cores)`` unless ``OMP_NUM_THREADS`` is
-  set.  ``quantize="int8"`` (dynamic int8 linear layers, CPU only) exists but
+  ``torch.set_num_threads(physical cores)`` unless ``OMP_NUM_THREADS`` or
+  ``MKL_NUM_THREADS`` is set.  ``quantize="int8"`` (dynamic int8 linear layers, CPU only) exists but
   is off and not exposed: dynamic quantisation scales activations per batch
   tensor, so a sentence's scores depend on its batch-mates (up to 0.1 nats
   per token) and sentence SLOR moves by up to 0.08 — not equal quality
@@ -55,7 +56,7 @@ Conventions
 
 Models load with ``AutoModelForCausalLM.from_pretrained(path,
 use_safetensors=True)`` and never with ``trust_remote_code``; one engine per
-(model, device, quantisation) is cached per process (:func:`get_engine`).
+(model, device, quantisation, precision) is cached per process (:func:`get_engine`).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ Why not ``model(input_ids, attention_mask)``?  Two reasons, both measured in
   of a oneDNN GEMM depends on its own input row only); attention of a row
   runs with rows of exactly its length, never padded.  So a sentence gets
   bit-identical scores alone or in any batch (tested), and scores stay
-  within ~0.01 nats per token of fp32 on average
+  within ~0.007 nats per token of fp32 on average
   (``benchmarks/bench_fluency.py`` prints the comparison).
 
 The log-probability of the next token is ``logit(target) - logsumexp(logits)``

@@ -10,7 +10,8 @@ for every character of the normalised text, the original span it came from.
 The equality with ``normalize_text`` is tested.
 
 Word units are word tokens (``U.S``, ``don't``, ``7.5bn``; hyphenated
-compounds are split: ``cease`` ``-fire``... see :data:`TOKEN_RE`) of the
+compounds are split: ``cease-`` ``fire``, the hyphen going with the word
+before it, see :data:`TOKEN_RE` and :func:`word_units`) of the
 normalised text; punctuation tokens are not words of their own but part of
 the word they touch (see :func:`word_units`).
 """

@@ -55,7 +55,16 @@ def load_config(path) -> dict:
         raw = json.loads(text)
     cfg = _merge(DEFAULTS, raw)
     cfg["_config_path"] = str(path.resolve())
+    _validate(cfg, path)
     return cfg
+
+
+def _validate(cfg: dict, path: Path) -> None:
+    """Refuse settings every step would trip over, when the config is read (not an hour
+    into training): prepare, train and export all load configs through here."""
+    precision = cfg["train"].get("precision", "fp32")
+    if precision not in ("fp32", "bf16"):
+        raise SystemExit(f"{path}: train.precision must be fp32 or bf16, not {precision!r}")
 
 
 def resolve(p, base: Path = REPO_ROOT) -> Path:

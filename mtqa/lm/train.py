@@ -150,8 +150,6 @@ def train(config_path, resume: bool = True, max_minutes: float | None = None) ->
     t = cfg["train"]
     threads = int(t["threads"])
     torch.set_num_threads(threads)
-    if t.get("precision", "fp32") not in ("fp32", "bf16"):
-        raise SystemExit(f"train.precision must be fp32 or bf16, not {t.get('precision')!r}")
     bf16 = t.get("precision") == "bf16"
     adaptive = bool(t.get("adaptive_threads", True)) and threads > 1
     retune_every = int(t.get("retune_every", 100))

@@ -118,10 +118,11 @@ def _kept_runs(n_words: int, keep: list[bool] | None) -> list[list[int]]:
     return runs
 
 
-def _stretch_of_runs(tails: list[float], runs: list[list[int]]) -> tuple[float, int, int]:
+def _stretch_of_runs(tails: list[float], runs: list[list[int]]) -> tuple[float, int, int, int]:
     """FLU001's least fluent stretch over ``runs`` (word indices; ``tails`` of all words):
-    only runs long enough for a whole stretch count, unless none is, when all their words
-    do, as for a sentence shorter than a stretch.  Returns (score, first word, last word)."""
+    only runs long enough for a whole stretch count; when none is, the stretch is the
+    mean of all the kept words, as for a sentence shorter than a stretch (never a
+    window across a left-out word).  Returns (score, first word, last word, words in it)."""
     from mtqa.fluency.scorer import STRETCH_WORDS, least_fluent_stretch
 
     best = None
@@ -129,11 +130,11 @@ def _stretch_of_runs(tails: list[float], runs: list[list[int]]) -> tuple[float, 
         if len(run) >= STRETCH_WORDS:
             v, a, b = least_fluent_stretch([tails[i] for i in run], STRETCH_WORDS)
             if best is None or v < best[0]:
-                best = (v, run[a], run[b])
+                best = (v, run[a], run[b], STRETCH_WORDS)
     if best is None:
         kept = [i for run in runs for i in run]
-        v, a, b = least_fluent_stretch([tails[i] for i in kept], STRETCH_WORDS)
-        best = (v, kept[a], kept[b])
+        v = sum(tails[i] for i in kept) / len(kept)
+        best = (v, kept[0], kept[-1], len(kept))
     return best
 
 
@@ -240,7 +241,6 @@ class DisfluentSentence(_FluencyRule):
 
     def judge(self, doc, s, cal, keep):
         from mtqa.fluency.calibration import bucket_label, bucket_of
-        from mtqa.fluency.scorer import STRETCH_WORDS
 
         runs = _kept_runs(s.n_words, keep)
         idx = [i for run in runs for i in run]
@@ -257,7 +257,7 @@ class DisfluentSentence(_FluencyRule):
         data = {"percentile": pct, "fluency": round(tail, 4), "slor": round(slor, 4), "logprob": round(lp, 4),
                 "words": n}
         if cal.has_stretch:
-            stretch, first, last = _stretch_of_runs(all_tails, runs)
+            stretch, first, last, width = _stretch_of_runs(all_tails, runs)
             lower, r_mean, r_stretch = cal.min_rank(n, tail, stretch)
             cut = cal.min_rank_value(pct)
             if not lower < cut:
@@ -268,7 +268,7 @@ class DisfluentSentence(_FluencyRule):
                 quoted = " ".join(doc.text[w0:w1].split())
                 if len(quoted) > 80:
                     quoted = quoted[:77] + "..."
-                what = (f"its least fluent {min(STRETCH_WORDS, n)}-word stretch \"{quoted}\" scores {stretch:.2f}, "
+                what = (f"its least fluent {width}-word stretch \"{quoted}\" scores {stretch:.2f}, "
                         f"lower than {100 - r_stretch:.4g} % of clean news sentences' least fluent stretch")
             else:
                 what = (f"its mean fluency {tail:.2f} is lower than {100 - r_mean:.4g} % of clean news sentences of "
@@ -326,7 +326,7 @@ class DisfluentSpan(_FluencyRule):
     def judge(self, doc, s, cal, keep):
         from mtqa.fluency.scorer import window_means
 
-        width = int(cal.cutoff(self.code, "width", 3))
+        width = cal.window_width  # the width the calibration's run table was computed for
         pct = float(cal.cutoff(self.code))
         cut = cal.window_value(pct)
         tails = s.tails(cal)
