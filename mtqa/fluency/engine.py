@@ -48,9 +48,10 @@ Conventions
   ``torch.set_num_threads(physical cores)`` unless ``OMP_NUM_THREADS`` or
   ``MKL_NUM_THREADS`` is set.  ``quantize="int8"`` (dynamic int8 linear layers, CPU only) exists but
   is off and not exposed: dynamic quantisation scales activations per batch
-  tensor, so a sentence's scores depend on its batch-mates (up to 0.1 nats
-  per token) and sentence SLOR moves by up to 0.08 — not equal quality
-  (``benchmarks/bench_fluency.py --int8``).  Per-token int8 with exact int32
+  tensor, so a sentence's scores depend on its batch-mates (up to 0.7 nats
+  per token) and sentence SLOR moves from fp32's by 0.03 (median), up to
+  0.23 — not equal quality, though 2.5x the fp32 scoring speed here
+  (``benchmarks/bench_fluency.py --int8``, shipped model, 1,231 sentences).  Per-token int8 with exact int32
   GEMMs (``torch._int_mm``) was tried too: only ~1.2x faster here and still
   batch-dependent.
 

@@ -101,7 +101,7 @@ def write_card(out: Path, cfg: dict, info: dict) -> None:
         "",
         "## Training",
         f"- torch on CPU, {'bf16 autocast matrix products (weights, optimiser state and loss in fp32)' if t.get('precision') == 'bf16' else 'fp32'}"
-        f"{' in this stage' if info.get('previous_stages') else ''}, `nice -n 10` on a 2-core AMD EPYC VM shared with other work; "
+        f"{' in this stage' if info.get('previous_stages') else ''}, at low priority (`nice`) on a 2-core AMD EPYC VM shared with other work; "
         f"{t['threads']} threads, auto-tuned to 1 while another process holds a core "
         "(probe every 100 steps; 2 OpenMP threads on 1 free core ran 2-10x slower).",
         f"- AdamW (betas {t['beta1']}/{t['beta2']}, weight decay {t['weight_decay']} on matrices), "
