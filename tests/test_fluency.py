@@ -345,6 +345,31 @@ def test_flu001_stretch_of_short_runs_is_their_mean_not_a_bridging_window():
 
 
 @needs_model
+def test_flu001_message_when_explained_words_leave_no_whole_stretch():
+    """Scores made up (no LM run), the shipped calibration: a garbled 9-word sentence whose
+    middle word is explained elsewhere leaves two 4-word runs; FLU001 judges the kept words
+    together and says so, without quoting a "stretch" that runs over the explained word."""
+    from mtqa.fluency.calibration import load
+    from mtqa.fluency.scorer import SentenceScore
+    from mtqa.rules.fluency import DisfluentSentence
+
+    text = "Jobs the of by Dzhebhat for to and create."
+    words, pos = [], 0
+    for w in text.split():
+        words.append((pos, pos + len(w)))
+        pos += len(w) + 1
+    n = len(words)
+    s = SentenceScore(0, len(text), words, lm=[-25.0] * n, uni=[-6.0] * n, ntok=[1] * n, texts=text.split())
+    cal = load(MODEL / "calibration.json")
+    keep = [i != 4 for i in range(n)]
+    (f,) = DisfluentSentence().judge(Document("t", text), s, cal, keep)
+    assert f.data["words"] == 8 and f.data["stretch_rank"] <= f.data["fluency_rank"]
+    assert "its 8 words left besides those explained" in f.message and "Dzhebhat" not in f.message
+    (whole,) = DisfluentSentence().judge(Document("t", text), s, cal, None)  # nothing left out: a quote
+    assert 'least fluent 5-word stretch "' in whole.message
+
+
+@needs_model
 def test_flu002_runs_have_the_width_of_the_calibration_table(tmp_path):
     """FLU002 compares runs of the width its calibration table was computed for: a different
     ``width`` in the cut-offs cannot make it compare 5-word runs with the 3-word table."""

@@ -241,6 +241,7 @@ class DisfluentSentence(_FluencyRule):
 
     def judge(self, doc, s, cal, keep):
         from mtqa.fluency.calibration import bucket_label, bucket_of
+        from mtqa.fluency.scorer import STRETCH_WORDS
 
         runs = _kept_runs(s.n_words, keep)
         idx = [i for run in runs for i in run]
@@ -264,7 +265,13 @@ class DisfluentSentence(_FluencyRule):
                 return []
             rank = cal.min_rank_rank(lower)
             w0, w1 = s.words[first][0], s.words[last][1]
-            if r_stretch <= r_mean:
+            if r_stretch <= r_mean and last - first + 1 > width:
+                # no unbroken run of kept words is long enough: the stretch is all the kept words,
+                # which explained words interrupt (so no one quote shows it)
+                what = (f"its {width} words left besides those explained by other findings (no unbroken "
+                        f"{STRETCH_WORDS}-word stretch remains) score {stretch:.2f}, lower than "
+                        f"{100 - r_stretch:.4g} % of clean news sentences' least fluent stretch")
+            elif r_stretch <= r_mean:
                 quoted = " ".join(doc.text[w0:w1].split())
                 if len(quoted) > 80:
                     quoted = quoted[:77] + "..."
