@@ -369,18 +369,28 @@ def test_flu001_message_when_explained_words_leave_no_whole_stretch():
     assert 'least fluent 5-word stretch "' in whole.message
 
 
-@needs_model
-def test_flu002_runs_have_the_width_of_the_calibration_table(tmp_path):
-    """FLU002 compares runs of the width its calibration table was computed for: a different
-    ``width`` in the cut-offs cannot make it compare 5-word runs with the 3-word table."""
+def _model_with_calibration(tmp_path, edit):
+    """The shipped model's files linked into ``tmp_path/model`` with a copy of its
+    calibration.json changed by ``edit(dict)``."""
     model = tmp_path / "model"
     model.mkdir()
     for p in MODEL.iterdir():
         if p.name != "calibration.json":
             (model / p.name).symlink_to(p)
     cal = json.loads((MODEL / "calibration.json").read_text())
-    cal.setdefault("cutoffs", {}).setdefault("FLU002", {})["width"] = 6
+    edit(cal)
     (model / "calibration.json").write_text(json.dumps(cal))
+    return model
+
+
+@needs_model
+def test_flu002_runs_have_the_width_of_the_calibration_table(tmp_path):
+    """FLU002 compares runs of the width its calibration table was computed for: a different
+    ``width`` in the cut-offs cannot make it compare 5-word runs with the 3-word table."""
+    def wider_runs(cal):
+        cal.setdefault("cutoffs", {}).setdefault("FLU002", {})["width"] = 6
+
+    model = _model_with_calibration(tmp_path, wider_runs)
     text = "The talks in Moscow were useful, of the by for to and, the minister said."
     ours = Checker(Config(select=["FLU002"], model=str(model), device="cpu")).check_text(text).findings
     shipped = Checker(Config(select=["FLU002"], model=str(MODEL), device="cpu")).check_text(text).findings
@@ -393,15 +403,11 @@ def test_flu002_runs_have_the_width_of_the_calibration_table(tmp_path):
 def test_flu001_with_a_calibration_that_predates_the_stretch_measure(tmp_path, capsys):
     """A calibration.json without the stretch tables (written by an older mtqa) still works:
     FLU001 judges the sentence mean against per-length cut-offs and says to recalibrate."""
-    model = tmp_path / "model"
-    model.mkdir()
-    for p in MODEL.iterdir():
-        if p.name != "calibration.json":
-            (model / p.name).symlink_to(p)
-    cal = json.loads((MODEL / "calibration.json").read_text())
-    for k in ("sentence_stretch", "sentence_min_rank"):
-        cal.pop(k)
-    (model / "calibration.json").write_text(json.dumps(cal))
+    def without_stretch_tables(cal):
+        for k in ("sentence_stretch", "sentence_min_rank"):
+            cal.pop(k)
+
+    model = _model_with_calibration(tmp_path, without_stretch_tables)
     checker = Checker(Config(select=["FLU001"], model=str(model), device="cpu"))
     salad = "Jobs agreement the that thousands said trade Tuesday of on would create new president the."
     (f,) = checker.check_text(salad).findings

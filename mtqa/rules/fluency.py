@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 
 import mtqa.fluency  # noqa: F401  (light: registers the "fluency" resource, imports no torch)
 from mtqa.finding import Finding, Severity
@@ -138,19 +138,40 @@ def _stretch_of_runs(tails: list[float], runs: list[list[int]]) -> tuple[float, 
     return best
 
 
-def flu001_rank(s: "SentenceScore", cal: "Calibration", keep: list[bool] | None = None) -> float:
-    """What FLU001 tests of a sentence (over its kept words): the lower of its percentile
-    ranks among clean sentences by mean fluency and by least fluent stretch — the mean's
-    rank alone with a calibration that lacks the stretch tables; 100 with no word kept."""
+class _Flu001Measure(NamedTuple):
+    """What FLU001 measures of a sentence over its kept words."""
+
+    idx: list[int]                                  # the kept words
+    mean: float                                     # their mean tail level
+    stretch: tuple[float, int, int, int] | None     # _stretch_of_runs; None without the stretch tables
+    lower: float                                    # what FLU001 tests: the lower percentile rank
+    r_mean: float                                   # the mean's rank among clean sentences of its length
+    r_stretch: float | None                         # the stretch's rank among clean sentences'
+
+
+def _flu001_measure(s: "SentenceScore", cal: "Calibration", keep: list[bool] | None) -> _Flu001Measure | None:
+    """FLU001's measure of a sentence (None with no word kept): the lower of its percentile
+    ranks by mean fluency and by least fluent stretch — the mean's rank alone with a
+    calibration that lacks the stretch tables."""
     runs = _kept_runs(s.n_words, keep)
+    idx = [i for run in runs for i in run]
+    if not idx:
+        return None
     tails = s.tails(cal)
-    kept = [tails[i] for run in runs for i in run]
-    if not kept:
-        return 100.0
-    mean = sum(kept) / len(kept)
+    mean = sum(tails[i] for i in idx) / len(idx)
     if not cal.has_stretch:
-        return cal.sentence_rank(len(kept), mean)
-    return cal.min_rank(len(kept), mean, _stretch_of_runs(tails, runs)[0])[0]
+        r = cal.sentence_rank(len(idx), mean)
+        return _Flu001Measure(idx, mean, None, r, r, None)
+    stretch = _stretch_of_runs(tails, runs)
+    lower, r_mean, r_stretch = cal.min_rank(len(idx), mean, stretch[0])
+    return _Flu001Measure(idx, mean, stretch, lower, r_mean, r_stretch)
+
+
+def flu001_rank(s: "SentenceScore", cal: "Calibration", keep: list[bool] | None = None) -> float:
+    """What FLU001 tests of a sentence (over its kept words; 100 with no word kept), for
+    benchmarks that rank sentences the way the rule judges them."""
+    m = _flu001_measure(s, cal, keep)
+    return 100.0 if m is None else m.lower
 
 
 def _covered(words: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[bool]:
@@ -243,23 +264,20 @@ class DisfluentSentence(_FluencyRule):
         from mtqa.fluency.calibration import bucket_label, bucket_of
         from mtqa.fluency.scorer import STRETCH_WORDS
 
-        runs = _kept_runs(s.n_words, keep)
-        idx = [i for run in runs for i in run]
-        n = len(idx)
-        if n < int(cal.cutoff(self.code, "min_words", 3)):
+        m = _flu001_measure(s, cal, keep)
+        if m is None or len(m.idx) < int(cal.cutoff(self.code, "min_words", 3)):
             return []
+        idx, n, tail = m.idx, len(m.idx), m.mean
         sc = s.scores
-        all_tails = s.tails(cal)
-        tail = sum(all_tails[i] for i in idx) / n
         pct = float(cal.cutoff(self.code))
         slor = sum(sc[i] for i in idx) / n
         lp = sum(s.lm[i] for i in idx) / max(1, sum(s.ntok[i] for i in idx))
         extra = "" if keep is None else f"; {s.n_words - n} words explained by other findings left out"
         data = {"percentile": pct, "fluency": round(tail, 4), "slor": round(slor, 4), "logprob": round(lp, 4),
                 "words": n}
-        if cal.has_stretch:
-            stretch, first, last, width = _stretch_of_runs(all_tails, runs)
-            lower, r_mean, r_stretch = cal.min_rank(n, tail, stretch)
+        if m.stretch is not None:
+            stretch, first, last, width = m.stretch
+            lower, r_mean, r_stretch = m.lower, m.r_mean, m.r_stretch
             cut = cal.min_rank_value(pct)
             if not lower < cut:
                 return []
@@ -292,7 +310,7 @@ class DisfluentSentence(_FluencyRule):
             cut = cal.sentence_value(n, pct)
             if not tail < cut:
                 return []
-            rank = cal.sentence_rank(n, tail)
+            rank = m.r_mean
             msg = (f"sentence reads unlike clean news: fluency {tail:.2f} is below the cut-off {cut:.2f} "
                    f"(percentile {pct:g} of clean news sentences of {bucket_label(bucket_of(n))} words; "
                    f"SLOR {slor:.2f}{extra})")
