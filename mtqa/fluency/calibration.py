@@ -55,7 +55,7 @@ import math
 import os
 import time
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -76,6 +76,9 @@ WORD_PERCENTILES = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0,
 # the lower of two percentile ranks concentrates near 0: a finer grid at the bottom
 MIN_RANK_PERCENTILES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 20.0, 25.0, 50.0,
                         75.0, 90.0, 99.0)
+# the detector's tables: the low tail finely (FLU cut-offs sit at fractions of a percent)
+DETECTOR_PERCENTILES = (0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1.0, 1.5, 2.0,
+                        3.0, 5.0, 10.0, 20.0, 50.0, 80.0, 95.0, 99.0)
 # word frequency classes by wordfreq Zipf value (log10 frequency per billion words); unknown words are "<2"
 ZIPF_CLASSES = ((None, 2.0), (2.0, 3.0), (3.0, 4.0), (4.0, 5.0), (5.0, 6.0), (6.0, None))
 LN10 = math.log(10.0)
@@ -83,8 +86,11 @@ _ZIPF_EDGES = [hi for _, hi in ZIPF_CLASSES[:-1]]  # class i holds Zipf values i
 # sentence-length buckets (words, inclusive); the last is open-ended
 BUCKETS = ((1, 3), (4, 6), (7, 10), (11, 15), (16, 20), (21, 30), (31, 45), (46, None))
 DEFAULT_CUTOFFS = {
-    "FLU001": {"percentile": 1.0, "min_words": 3},
-    "FLU002": {"percentile": 0.1},
+    # percentile: the SLOR-based measures; detector_percentile: the learned detector's (models with one)
+    # salad_percentile: with a detector, also a sentence whose mean fluency ranks below this among clean
+    # sentences of its length (word salad: wrong throughout, no one word stands out)
+    "FLU001": {"percentile": 1.0, "min_words": 3, "detector_percentile": 0.3, "salad_percentile": 0.05},
+    "FLU002": {"percentile": 0.1, "detector_percentile": 0.03},
 }
 MIN_BUCKET_SAMPLES = 200  # a bucket with fewer sentences borrows its neighbours' distribution
 
@@ -247,6 +253,22 @@ class Calibration:
         """Per word: log10 percentile rank of its score among clean words of its frequency class."""
         return tail_levels_from(self.word_tables(), scores, unis)
 
+    # -- the learned detector ---------------------------------------------------------
+    @property
+    def has_detector(self) -> bool:
+        return bool((self.data.get("sentence_detector") or {}).get("percentiles")
+                    and (self.data.get("word_detector") or {}).get("percentiles"))
+
+    def detector_value(self, percentile: float, table: str = "sentence") -> float:
+        """The detector's score (a logit, higher = worse) at the clean ``percentile`` of its
+        low tail: the sentence (or word) cut-off for that share of clean sentences (words)."""
+        return -_interp(self._pairs(self.data[f"{table}_detector"]["percentiles"]), percentile, 0, 1)
+
+    def detector_rank(self, score: float, table: str = "sentence") -> float:
+        """Percentile rank (0-100) of a detector score among clean sentences' (words'): the share
+        of clean ones that score as badly or worse."""
+        return _rank(self._pairs(self.data[f"{table}_detector"]["percentiles"]), -score)
+
     # -- identity -----------------------------------------------------------------
     @property
     def model_sha256(self) -> str | None:
@@ -271,8 +293,8 @@ def _rank(pairs: list[tuple[float, float]], value: float) -> float:
 
 def calibration_path(engine: "Engine") -> Path:
     """``<model dir>/calibration.json``, or a per-user cache file for hub models."""
-    if engine.path is not None:
-        return engine.path / CALIBRATION_FILE
+    if engine.home is not None:
+        return engine.home / CALIBRATION_FILE
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mtqa" / "calibration"
     safe = "".join(c if c.isalnum() or c in "-_." else "--" for c in engine.model_ref)
     return base / f"{safe}.json"
@@ -288,7 +310,7 @@ def load(path: Path) -> Calibration:
 def load_for_engine(engine: "Engine") -> tuple[Calibration | None, str | None]:
     """(calibration, problem): problem explains a missing or stale calibration."""
     path = calibration_path(engine)
-    hint = f"run 'mtqa model calibrate --model {engine.path or engine.model_ref}'"
+    hint = f"run 'mtqa model calibrate --model {engine.name if engine.manifest else engine.path or engine.model_ref}'"
     if not path.is_file():
         return None, f"no fluency calibration for model {engine.name} ({path} missing): FLU rules are off; {hint}"
     try:
@@ -322,6 +344,7 @@ class Collected:
 
     sentences: list[tuple[list[float], list[float], bool]]  # (scores, unigram, shouting)
     doc_sizes: list[int]                                    # sentences per document
+    det: list[list[float] | None] = field(default_factory=list)  # the detector's word scores per sentence
     tokens: int = 0
     seconds: float = 0.0
 
@@ -349,6 +372,7 @@ def collect(scorer: "FluencyScorer", documents: Iterable[Any], *, batch_docs: in
             out.doc_sizes.append(len(sents))
             for s in sents:
                 out.sentences.append((s.scores, s.uni, s.shouting))
+                out.det.append(s.det)
                 out.tokens += s.tokens
                 n_words += s.n_words
         if progress is not None:
@@ -414,7 +438,7 @@ def build(col: Collected, engine: "Engine | None" = None, source: str = "",
                                "sentence_stretch": {"percentiles": percentiles([x for *_, x in stretches])}})
     lower = ([tables_only.min_rank(n, mean, st)[0] for n, mean, st in stretches]
              if tables_only.data["sentence_stretch"]["percentiles"] else [])
-    return {
+    out = {
         "schema": SCHEMA,
         # the weights by name and hash (no machine path); how the scores were computed beside them
         "model": ({k: v for k, v in engine.describe().items() if k not in ("path", "device", "dtype", "forward")}
@@ -439,6 +463,19 @@ def build(col: Collected, engine: "Engine | None" = None, source: str = "",
                        "classes_by": "wordfreq Zipf value of the word (unknown words: <2)"},
         "document_slor": {"n": len(doc_slor), "percentiles": percentiles(doc_slor)},
     }
+    if any(d for d in col.det):
+        sent_det: list[float] = []
+        word_det: list[float] = []
+        for (sc, _un, shouting), det in zip(col.sentences, col.det):
+            if det and not shouting:
+                word_det.extend(-v for v in det)
+                if len(det) >= min_words:
+                    sent_det.append(-max(det))
+        out["sentence_detector"] = {"n": len(sent_det), "percentiles": percentiles(sent_det, DETECTOR_PERCENTILES)}
+        out["word_detector"] = {"n": len(word_det), "percentiles": percentiles(word_det, DETECTOR_PERCENTILES)}
+        out["units"] += ("; detector: minus the learned detector's logit (a word: its highest token's; a "
+                         "sentence: its highest word's), so low is bad as for the other tables")
+    return out
 
 
 def _buckets(per_bucket: list[list[float]]) -> dict[str, Any]:

@@ -195,7 +195,15 @@ class Engine:
                 self._backend.no_truncation()
             if self._backend.padding is not None:
                 self._backend.no_padding()
+        self.manifest = None
+        if self.path is not None:
+            from mtqa.fluency.sources import read_manifest
+
+            self.manifest = read_manifest(self.path)
         bos = tok.bos_token_id if tok.bos_token_id is not None else tok.eos_token_id
+        forced = (self.manifest or {}).get("bos_token")
+        if forced is not None:  # the token the model separated documents with in pretraining
+            bos = tok.convert_tokens_to_ids(forced)
         if bos is None:
             bos = getattr(self.model.config, "bos_token_id", None)
         if bos is None:
@@ -220,7 +228,7 @@ class Engine:
         self.vocab = int(getattr(head, "out_features", 0) or getattr(cfg, "vocab_size", 0) or 50_000)
         # the model's own forward only (the packed path applies its head at scored positions itself)
         self.split_head = self.packed is None and self._check_split_head()
-        self.name = self.path.name if self.path else self.model_ref
+        self.name = (self.manifest or {}).get("name") or (self.path.name if self.path else self.model_ref)
         self._sha: str | None = None
         self.params = sum(p.numel() for p in self.model.parameters())
 
@@ -228,10 +236,22 @@ class Engine:
     @property
     def sha256(self) -> str | None:
         """SHA-256 of the weights file (local models; hub models: the cached file if any)."""
+        if self._sha is None and self.manifest is not None:  # verified against the file when resolved
+            self._sha = ((self.manifest.get("files") or {}).get("model.safetensors") or {}).get("sha256") or None
         if self._sha is None:
             f = self.weights_file()
             self._sha = file_sha256(f) if f else ""
         return self._sha or None
+
+    @property
+    def home(self) -> Path | None:
+        """The folder of mtqa's files for this model (calibration, detector): the named
+        model's ``models/<name>`` for a converted model, else the model folder itself."""
+        if self.manifest is not None and self.manifest.get("name"):
+            from mtqa.fluency.sources import home
+
+            return home(str(self.manifest["name"]))
+        return self.path
 
     def weights_file(self) -> Path | None:
         if self.path is not None:
@@ -258,13 +278,13 @@ class Engine:
         probe = self._probe() if exact is not None else None
         if exact is None or not _agrees(exact, probe, 1e-4):
             if precision == "bf16":
-                raise FluencyError(f"{self.model_ref}: --precision bf16 needs a GPT-2-family model on the CPU "
-                                   "(other architectures run fp32: in bf16 their scores depend on the batch)")
+                raise FluencyError(f"{self.model_ref}: --precision bf16 needs a model the packed CPU forward implements "
+                                   "(GPT-2 or Llama); others run fp32: in bf16 their scores depend on the batch")
             return None, torch.float32
         if precision == "fp32" or (precision == "auto" and not packed.native_bf16()):
             return exact, torch.float32
         half = packed.from_model(self.model, torch.bfloat16)
-        if precision == "auto" and not _agrees(half, probe, 0.25):  # a model bf16 does not suit: stay exact
+        if precision == "auto" and not _agrees(half, probe, 1.5, mean_tol=0.15):  # a model bf16 does not suit
             return exact, torch.float32
         return half, torch.bfloat16
 
@@ -365,6 +385,94 @@ class Engine:
             if progress is not None:
                 progress(sum(len(rows[r]) - 1 for r in batch))
         return out
+
+    def features(self, seqs: Sequence[Sequence[int]], token_budget: int | None = None
+                 ) -> list[dict[str, np.ndarray]]:
+        """What a learned detector reads at every token of every sequence, in one batched pass.
+
+        Per sequence of ``n`` tokens: ``lp`` (``log p`` of the token, exactly
+        :meth:`logprobs`' value), ``entropy`` of the model's distribution there and
+        ``best`` (log p of its most likely token), all ``(n,)`` float32 nats; ``prev``
+        (the final hidden state that predicted the token) and ``cur`` (the state
+        after reading it), ``(n, d)`` float32.  Windows as in :meth:`logprobs`.
+        """
+        torch = self.torch
+        n_s = [len(s) for s in seqs]
+        out = [{"lp": np.zeros(n, np.float32), "entropy": np.zeros(n, np.float32), "best": np.zeros(n, np.float32),
+                "prev": None, "cur": None} for n in n_s]
+        rows, where, batches = self.plan(seqs, True, token_budget)
+        for batch in batches:
+            brows = [rows[r] for r in batch]
+            lens = np.fromiter((len(r) for r in brows), dtype=np.int64, count=len(brows))
+            ends = np.cumsum(lens)
+            flat_ids = np.fromiter(chain.from_iterable(brows), dtype=np.int64, count=int(ends[-1]))
+            with torch.inference_mode():
+                h = self._packed_hidden(brows, lens, flat_ids)
+                keep = np.ones(len(flat_ids), dtype=bool)
+                keep[ends - 1] = False
+                targets = torch.from_numpy(np.roll(flat_ids, -1)[keep])
+                lp, ent, best = self._head_features(h[torch.from_numpy(keep)], targets)
+                lp, ent, best, hn = lp.numpy(), ent.numpy(), best.numpy(), h.float().numpy()
+            starts = ends - lens
+            sc = starts - np.arange(len(lens))  # into the scored positions
+            for r, a0, s0, n in zip(batch, starts.tolist(), sc.tolist(), lens.tolist()):
+                i, a, b = where[r]
+                m = b - a  # the row scores its last m predictions
+                o = out[i]
+                if o["prev"] is None:
+                    d = hn.shape[1]
+                    o["prev"] = np.zeros((n_s[i], d), np.float32)
+                    o["cur"] = np.zeros((n_s[i], d), np.float32)
+                k0 = s0 + (n - 1) - m
+                o["lp"][a:b] = lp[k0:k0 + m]
+                o["entropy"][a:b] = ent[k0:k0 + m]
+                o["best"][a:b] = best[k0:k0 + m]
+                p0 = a0 + (n - 1) - m  # row position of the state predicting the first scored token
+                o["prev"][a:b] = hn[p0:p0 + m]
+                o["cur"][a:b] = hn[p0 + 1:p0 + 1 + m]
+        for o, n in zip(out, n_s):
+            if o["prev"] is None:
+                d = int(getattr(self.model.config, "hidden_size", 0) or getattr(self.model.config, "n_embd", 0))
+                o["prev"] = np.zeros((n, d), np.float32)
+                o["cur"] = np.zeros((n, d), np.float32)
+        return out
+
+    def _packed_hidden(self, rows, lens: np.ndarray, flat_ids: np.ndarray):
+        """Final hidden states of the rows packed end to end (the packed forward, or the
+        model's own padded forward with the padding dropped)."""
+        torch = self.torch
+        if self.packed is not None:
+            return self.packed.hidden(rows, flat_ids)
+        B, T = len(rows), int(lens.max())
+        ids = torch.full((B, T), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((B, T), dtype=torch.long)
+        for i, r in enumerate(rows):
+            ids[i, :len(r)] = torch.tensor(r)
+            mask[i, :len(r)] = 1
+        pos = torch.arange(T, dtype=torch.long).unsqueeze(0).expand(B, T)
+        if self.device != "cpu":
+            ids, mask, pos = ids.to(self.device), mask.to(self.device), pos.to(self.device)
+        h = self._hidden(ids, mask, pos)
+        return h[mask.bool()].float().cpu()
+
+    def _head_features(self, h, targets):
+        torch = self.torch
+        if self.packed is not None:
+            return self.packed.features(h, targets)
+        head = self.model.get_output_embeddings()
+        dev = next(head.parameters()).device
+        n = h.shape[0]
+        lp = torch.empty(n)
+        ent = torch.empty(n)
+        best = torch.empty(n)
+        chunk = max(64, HEAD_CHUNK_ELEMENTS // max(1, self.vocab))
+        for a in range(0, n, chunk):
+            lg = head(h[a:a + chunk].to(dev, head.weight.dtype)).float()
+            full = torch.log_softmax(lg, -1)
+            lp[a:a + chunk] = full.gather(1, targets[a:a + chunk].to(dev).unsqueeze(1)).squeeze(1).cpu()
+            ent[a:a + chunk] = (-(full.exp() * full).sum(-1)).cpu()
+            best[a:a + chunk] = full.max(-1).values.cpu()
+        return lp, ent, best
 
     def forward_rows(self, rows: Sequence[Sequence[int]]) -> list[np.ndarray]:
         """One forward pass over a batch; for each row, log p of tokens 1..len-1."""
@@ -481,14 +589,17 @@ class Engine:
             return False
 
 
-def _agrees(pk, probe, tol: float) -> bool:
-    """Do the packed forward's log-probs of the probe row match the model's own within ``tol``?"""
+def _agrees(pk, probe, tol: float, mean_tol: float | None = None) -> bool:
+    """Do the packed forward's log-probs of the probe row match the model's own within ``tol``
+    (every token) and ``mean_tol`` (on average)?"""
     import torch
 
     ids, ref = probe
     with torch.inference_mode():
         got = pk.logprobs(pk.hidden([ids])[:-1], torch.tensor(ids[1:]))
-    return bool(got.shape == ref.shape and torch.allclose(got, ref, atol=tol, rtol=0))
+    if got.shape != ref.shape or not torch.allclose(got, ref, atol=tol, rtol=0):
+        return False
+    return mean_tol is None or float((got - ref).abs().mean()) <= mean_tol
 
 
 def _load(ref: str, dtype) -> tuple[Any, Any]:
@@ -503,16 +614,25 @@ def _load(ref: str, dtype) -> tuple[Any, Any]:
     verbosity = hf_logging.get_verbosity()
     hf_logging.disable_progress_bar()
     hf_logging.set_verbosity_error()
+    # never the network unless the user opted in (HF_HUB_OFFLINE=0 or MTQA_ALLOW_DOWNLOAD=1): a
+    # mistyped --model fails at once instead of retrying a hub
+    offline = not (os.environ.get("HF_HUB_OFFLINE", "").strip() in ("0", "false", "False")
+                   or os.environ.get("MTQA_ALLOW_DOWNLOAD", "").strip() in ("1", "true", "yes"))
     try:
-        tok = AutoTokenizer.from_pretrained(ref, trust_remote_code=False)
+        tok = AutoTokenizer.from_pretrained(ref, trust_remote_code=False, local_files_only=offline)
         import transformers
 
         kw: dict[str, Any] = {"dtype" if int(transformers.__version__.split(".")[0]) >= 5 else "torch_dtype": dtype}
-        model = AutoModelForCausalLM.from_pretrained(ref, use_safetensors=True, trust_remote_code=False, **kw)
+        model = AutoModelForCausalLM.from_pretrained(ref, use_safetensors=True, trust_remote_code=False,
+                                                     local_files_only=offline, **kw)
     except FluencyError:
         raise
     except (OSError, ValueError, EnvironmentError) as e:
-        raise FluencyError(f"cannot load the language model {ref!r}: {str(e).splitlines()[0] if str(e) else e}") from None
+        why = str(e).splitlines()[0] if str(e) else str(e)
+        if offline and not Path(ref).expanduser().is_dir():
+            why = ("not a model folder, a built-in name (smollm2-135m, newslm-5m) or a model in the local "
+                   "Hugging Face cache (mtqa does not download; HF_HUB_OFFLINE=0 allows it)")
+        raise FluencyError(f"cannot load the language model {ref!r}: {why}") from None
     finally:
         hf_logging.set_verbosity(verbosity)
         if bar:

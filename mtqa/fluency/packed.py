@@ -60,11 +60,14 @@ def native_bf16() -> bool:
     return False
 
 
-def from_model(model: Any, dtype: Any) -> "PackedGPT2 | None":
+def from_model(model: Any, dtype: Any) -> "PackedGPT2 | PackedLlama | None":
     """A packed forward for ``model`` computing matrix products in ``dtype``,
-    or ``None`` when the architecture is not a plain GPT-2."""
+    or ``None`` when the architecture is neither a plain GPT-2 nor a plain Llama."""
     cfg = getattr(model, "config", None)
-    if cfg is None or getattr(cfg, "model_type", None) != "gpt2":
+    kind = getattr(cfg, "model_type", None)
+    if kind == "llama":
+        return _llama(model, dtype)
+    if cfg is None or kind != "gpt2":
         return None
     if (getattr(cfg, "add_cross_attention", False) or getattr(cfg, "scale_attn_by_inverse_layer_idx", False)
             or getattr(cfg, "reorder_and_upcast_attn", False) or not getattr(cfg, "scale_attn_weights", True)):
@@ -78,7 +81,127 @@ def from_model(model: Any, dtype: Any) -> "PackedGPT2 | None":
         return None
 
 
-class PackedGPT2:
+def _llama(model: Any, dtype: Any) -> "PackedLlama | None":
+    """A plain Llama: SiLU-gated MLP, no biases, RMSNorm, default RoPE (no scaling)."""
+    cfg = model.config
+    rope = getattr(cfg, "rope_parameters", None) or getattr(cfg, "rope_scaling", None) or {}
+    if (rope.get("rope_type", "default") != "default" or getattr(cfg, "attention_bias", False)
+            or getattr(cfg, "mlp_bias", False) or getattr(cfg, "hidden_act", "silu") != "silu"
+            or getattr(cfg, "pretraining_tp", 1) != 1):
+        return None
+    try:
+        return PackedLlama(model, dtype)
+    except (AttributeError, TypeError, ValueError):  # pragma: no cover - a Llama look-alike
+        return None
+
+
+class _PackedHead:
+    """What both architectures share: groups of equal-length rows, and the LM head
+    applied at scored positions only (fp32 log-softmax over reused buffers)."""
+
+    torch: Any
+    dtype: Any
+    head: Any
+    head_t: Any
+    head_f32: Any
+    head_bias: Any
+
+    @staticmethod
+    def groups(lens: Sequence[int]) -> list[tuple[int, int, int]]:
+        """(first packed position, rows, length) of each run of adjacent equal-length rows:
+        attention runs once per group (the engine sorts rows by length)."""
+        out = []
+        i = k = 0
+        while i < len(lens):
+            j = i
+            while j < len(lens) and lens[j] == lens[i]:
+                j += 1
+            out.append((k, j - i, lens[i]))
+            k += (j - i) * lens[i]
+            i = j
+        return out
+
+    def _positions(self, n: int, L: int):
+        p = self._pos.get(L)
+        if p is None:
+            p = self._pos[L] = self.torch.arange(L)
+        return p.repeat(n) if n > 1 else p
+
+    # -- the head -----------------------------------------------------------------
+    def logprobs(self, h, targets, _stats=None):
+        """``log p(target)`` (fp32) of hidden states ``h`` (fp32), the head applied
+        :data:`HEAD_ROWS` rows at a time into buffers reused across chunks (fresh
+        multi-MB tensors per chunk cost page faults that rival the log-softmax)."""
+        torch = self.torch
+        n = h.shape[0]
+        res = torch.empty(n, dtype=torch.float32)
+        if n == 0:
+            return res
+        exact = self.dtype == torch.float32
+        lg = self._logits_buffer(n)
+        out = torch.empty(lg.shape, dtype=torch.float32)  # the log-softmax's
+        ebuf = torch.empty(lg.shape, dtype=torch.float32) if _stats is not None else None  # p * log p
+        hb = h if exact else h.to(self.dtype)
+        for a in range(0, n, HEAD_ROWS):
+            b = min(n, a + HEAD_ROWS)
+            m, t = b - a, targets[a:b].unsqueeze(1)
+            logits = self._head_into(hb[a:b], lg[:m])
+            full = torch.log_softmax(logits, -1, dtype=torch.float32, out=out[:m])
+            lsm = full.gather(1, t).squeeze(1)
+            if _stats is not None:
+                _stats[1][a:b] = full.amax(-1)
+                e = torch.exp(full, out=ebuf[:m])
+                _stats[0][a:b] = e.mul_(full).sum(-1).neg_()
+            if exact:
+                res[a:b] = lsm
+                continue
+            # log p = logit_t - lse: lse from the bf16 logits (in fp32), the target's logit exact in fp32
+            tl = (h[a:b] * self.head_f32[targets[a:b]]).sum(-1)
+            if self.head_bias is not None:
+                tl += self.head_bias[targets[a:b]]
+            res[a:b] = tl - (logits.gather(1, t).squeeze(1).float() - lsm)
+        if not exact:
+            # lse comes from bf16-rounded logits, the target logit is exact: for a near-certain
+            # token (p -> 1) the difference can come out a hair above 0; a log-prob never does
+            res.clamp_(max=0.0)
+        return res
+
+    def logits(self, h):
+        """The head's logits at every position, the same GEMMs into the same buffers
+        (the benchmark's raw forward)."""
+        n = h.shape[0]
+        if n:
+            lg = self._logits_buffer(n)
+            hb = h.to(self.dtype)
+            for a in range(0, n, HEAD_ROWS):
+                b = min(n, a + HEAD_ROWS)
+                self._head_into(hb[a:b], lg[:b - a])
+
+    def _logits_buffer(self, n: int):
+        """One chunk's logits (matrix-product dtype), reused across the chunks of ``n`` rows."""
+        return self.torch.empty((min(n, HEAD_ROWS), self.head.shape[0]), dtype=self.dtype)
+
+    def _head_into(self, hb, out):
+        self.torch.mm(hb, self.head_t, out=out)
+        if self.head_bias is not None:
+            out += self.head_bias.to(out.dtype)
+        return out
+
+    def features(self, h, targets):
+        """Per scored position: ``(log p(target), entropy, log p of the best guess)``, all
+        fp32 and in nats, from the same head GEMMs and log-softmax as :meth:`logprobs`
+        (so ``log p`` is exactly what :meth:`logprobs` returns)."""
+        torch = self.torch
+        n = h.shape[0]
+        ent = torch.empty(n, dtype=torch.float32)
+        best = torch.empty(n, dtype=torch.float32)
+        # in bf16 the target's log p is exact (fp32 logit) while entropy and best come from the bf16
+        # logits: where the target is the best guess, best can be a few hundredths below log p
+        lp = self.logprobs(h, targets, _stats=(ent, best))
+        return lp, ent, best
+
+
+class PackedGPT2(_PackedHead):
     """The weights of a GPT-2 LM, laid out for packed rows (see the module doc)."""
 
     def __init__(self, model: Any, dtype: Any, approximate: str = "tanh"):
@@ -131,15 +254,7 @@ class PackedGPT2:
         if flat is None:
             flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=sum(lens))
         ids = torch.from_numpy(flat)
-        groups = []  # (first packed position, rows, length): attention runs per group
-        i = k = 0
-        while i < len(lens):
-            j = i
-            while j < len(lens) and lens[j] == lens[i]:
-                j += 1
-            groups.append((k, j - i, lens[i]))
-            k += (j - i) * lens[i]
-            i = j
+        groups = self.groups(lens)
         pos = torch.cat([self._positions(n, L) for _, n, L in groups])
         x = self.wte[ids] + self.wpe[pos]
         dt, d, H = self.dtype, self.d, self.heads
@@ -157,62 +272,100 @@ class PackedGPT2:
             x = x + F.linear(F.gelu(F.linear(a, *fc_w), approximate=self.approximate), *fc2_w).float()
         return F.layer_norm(x, (d,), self.ln_f[0], self.ln_f[1], self.eps)
 
-    def _positions(self, n: int, L: int):
-        p = self._pos.get(L)
-        if p is None:
-            p = self._pos[L] = self.torch.arange(L)
-        return p.repeat(n) if n > 1 else p
 
-    # -- the head -----------------------------------------------------------------
-    def logprobs(self, h, targets):
-        """``log p(target)`` (fp32) of hidden states ``h`` (fp32), the head applied
-        :data:`HEAD_ROWS` rows at a time into buffers reused across chunks (fresh
-        multi-MB tensors per chunk cost page faults that rival the log-softmax)."""
+class PackedLlama(_PackedHead):
+    """The weights of a Llama LM (SmolLM2 and kin), laid out for packed rows.
+
+    The same scheme as :class:`PackedGPT2`: residual stream and RMSNorm in
+    fp32, matrix-product inputs in ``dtype``, attention (rotary positions,
+    grouped-query heads) per group of equal-length rows with no padding, so a
+    row's scores do not depend on its batch-mates.  RMSNorm follows the HF
+    module (normalise in fp32, then scale), RoPE the default HF layout
+    (``rotate_half`` of the two halves of each head).
+    """
+
+    def __init__(self, model: Any, dtype: Any):
+        import torch
+
+        self.torch = torch
+        self.dtype = dtype
+        cfg = model.config
+        self.d = int(cfg.hidden_size)
+        self.heads = int(cfg.num_attention_heads)
+        self.kv_heads = int(getattr(cfg, "num_key_value_heads", None) or self.heads)
+        self.dh = int(getattr(cfg, "head_dim", None) or self.d // self.heads)
+        if self.heads % self.kv_heads:
+            raise ValueError("attention heads are not a multiple of key/value heads")
+        self.eps = float(cfg.rms_norm_eps)
+        rope = getattr(cfg, "rope_parameters", None) or {}
+        theta = float(rope.get("rope_theta", getattr(cfg, "rope_theta", 10000.0)))
+        self.inv_freq = 1.0 / (theta ** (torch.arange(0, self.dh, 2, dtype=torch.int64).float() / self.dh))
+
+        def f32(t):
+            return t.detach().float().contiguous()
+
+        def mat(lin):
+            return lin.weight.detach().to(dtype).contiguous()
+
+        base = model.model
+        self.embed = f32(base.embed_tokens.weight)
+        self.layers = []
+        for b in base.layers:
+            at, mlp = b.self_attn, b.mlp
+            qkv = torch.cat([at.q_proj.weight, at.k_proj.weight, at.v_proj.weight]).detach().to(dtype).contiguous()
+            gate_up = torch.cat([mlp.gate_proj.weight, mlp.up_proj.weight]).detach().to(dtype).contiguous()
+            self.layers.append((f32(b.input_layernorm.weight), qkv, mat(at.o_proj),
+                                f32(b.post_attention_layernorm.weight), gate_up, mat(mlp.down_proj)))
+        self.norm = f32(base.norm.weight)
+        head = model.get_output_embeddings()
+        self.head_f32 = f32(head.weight)
+        self.head = self.head_f32 if dtype == torch.float32 else head.weight.detach().to(dtype).contiguous()
+        self.head_t = self.head.t()
+        self.head_bias = None if getattr(head, "bias", None) is None else f32(head.bias)
+        self._pos: dict[int, Any] = {}
+        self._rope: dict[int, Any] = {}
+
+    def _rms(self, x, w):
+        return w * (x * self.torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))
+
+    def _cos_sin(self, L: int):
+        cs = self._rope.get(L)
+        if cs is None:
+            torch = self.torch
+            freqs = torch.arange(L, dtype=torch.float32)[:, None] * self.inv_freq[None, :]
+            emb = torch.cat((freqs, freqs), dim=-1)
+            cs = self._rope[L] = (emb.cos(), emb.sin())
+        return cs
+
+    def hidden(self, rows: Sequence[Sequence[int]], flat: np.ndarray | None = None):
+        """Final hidden states (fp32, ``(sum of lengths, d)``) of the rows, packed in order."""
         torch = self.torch
-        n = h.shape[0]
-        res = torch.empty(n, dtype=torch.float32)
-        if n == 0:
-            return res
-        exact = self.dtype == torch.float32
-        lg = self._logits_buffer(n)
-        out = torch.empty(lg.shape, dtype=torch.float32)  # the log-softmax's
-        hb = h if exact else h.to(self.dtype)
-        for a in range(0, n, HEAD_ROWS):
-            b = min(n, a + HEAD_ROWS)
-            m, t = b - a, targets[a:b].unsqueeze(1)
-            logits = self._head_into(hb[a:b], lg[:m])
-            lsm = torch.log_softmax(logits, -1, dtype=torch.float32, out=out[:m]).gather(1, t).squeeze(1)
-            if exact:
-                res[a:b] = lsm
-                continue
-            # log p = logit_t - lse: lse from the bf16 logits (in fp32), the target's logit exact in fp32
-            tl = (h[a:b] * self.head_f32[targets[a:b]]).sum(-1)
-            if self.head_bias is not None:
-                tl += self.head_bias[targets[a:b]]
-            res[a:b] = tl - (logits.gather(1, t).squeeze(1).float() - lsm)
-        if not exact:
-            # lse comes from bf16-rounded logits, the target logit is exact: for a near-certain
-            # token (p -> 1) the difference can come out a hair above 0; a log-prob never does
-            res.clamp_(max=0.0)
-        return res
-
-    def logits(self, h):
-        """The head's logits at every position, the same GEMMs into the same buffers
-        (the benchmark's raw forward)."""
-        n = h.shape[0]
-        if n:
-            lg = self._logits_buffer(n)
-            hb = h.to(self.dtype)
-            for a in range(0, n, HEAD_ROWS):
-                b = min(n, a + HEAD_ROWS)
-                self._head_into(hb[a:b], lg[:b - a])
-
-    def _logits_buffer(self, n: int):
-        """One chunk's logits (matrix-product dtype), reused across the chunks of ``n`` rows."""
-        return self.torch.empty((min(n, HEAD_ROWS), self.head.shape[0]), dtype=self.dtype)
-
-    def _head_into(self, hb, out):
-        self.torch.mm(hb, self.head_t, out=out)
-        if self.head_bias is not None:
-            out += self.head_bias.to(out.dtype)
-        return out
+        F = torch.nn.functional
+        lens = [len(r) for r in rows]
+        if flat is None:
+            flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=sum(lens))
+        groups = self.groups(lens)
+        x = self.embed[torch.from_numpy(flat)]
+        dt, d, H, KV, dh = self.dtype, self.d, self.heads, self.kv_heads, self.dh
+        nq, nk = H * dh, KV * dh
+        rope = {L: self._cos_sin(L) for _, _, L in groups}
+        half = dh // 2
+        for ln1, qkv_w, o_w, ln2, gu_w, down_w in self.layers:
+            a = self._rms(x, ln1).to(dt)
+            qkv = F.linear(a, qkv_w)
+            att = torch.empty((x.shape[0], nq), dtype=dt)
+            for s, n, L in groups:
+                blk = qkv[s:s + n * L].view(n, L, nq + 2 * nk)
+                q = blk[..., :nq].view(n, L, H, dh).transpose(1, 2).float()
+                k = blk[..., nq:nq + nk].view(n, L, KV, dh).transpose(1, 2).float()
+                v = blk[..., nq + nk:].view(n, L, KV, dh).transpose(1, 2)
+                cos, sin = rope[L]
+                q = q * cos + torch.cat((-q[..., half:], q[..., :half]), -1) * sin
+                k = k * cos + torch.cat((-k[..., half:], k[..., :half]), -1) * sin
+                o = F.scaled_dot_product_attention(q, k, v.float(), is_causal=True, enable_gqa=KV != H).to(dt)
+                att[s:s + n * L] = o.transpose(1, 2).reshape(n * L, nq)
+            x = x + F.linear(att, o_w).float()
+            a = self._rms(x, ln2).to(dt)
+            g, u = F.linear(a, gu_w).chunk(2, dim=-1)
+            x = x + F.linear(F.silu(g) * u, down_w).float()
+        return self._rms(x, self.norm)

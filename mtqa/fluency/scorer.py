@@ -17,8 +17,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from mtqa.config import Config
     from mtqa.document import Document
     from mtqa.fluency.calibration import Calibration
+    from mtqa.fluency.detector import Detector
     from mtqa.fluency.engine import Engine
 
+DETECT_CHUNK = 256  # sentences per features + detector pass (bounds memory on huge documents)
 WINDOW_WORDS = 3  # FLU002 looks at runs of this many consecutive words
 STRETCH_WORDS = 5  # FLU001 judges a sentence by its least fluent stretch of this many words
 
@@ -61,6 +63,7 @@ class SentenceScore:
     uni: list[float]                  # log p_unigram of each word (nats)
     ntok: list[int]                   # model tokens per word
     texts: list[str] = field(default_factory=list)  # the (normalised) words
+    det: list[float] | None = None    # learned detector: each word's score (logit; higher = likelier wrong)
 
     @property
     def n_words(self) -> int:
@@ -93,6 +96,13 @@ class SentenceScore:
         return sc
 
     @property
+    def detector(self) -> float | None:
+        """The learned detector's sentence score: its least fluent word's (None without a detector)."""
+        if not self.det:
+            return None
+        return max(self.det)
+
+    @property
     def slor(self) -> float:
         return sum(self.scores) / len(self.words) if self.words else float("nan")
 
@@ -107,6 +117,8 @@ class SentenceScore:
         if calibration is not None:
             d["fluency"] = _r(self.tail(calibration))
             d["stretch"] = _r(self.stretch(calibration))
+        if self.det:
+            d["detector"] = _r(self.detector)
         d.update(logprob=_r(self.logprob), words=self.n_words, tokens=self.tokens)
         return d
 
@@ -153,14 +165,37 @@ def summarize(sentences: Sequence[SentenceScore], model: str | None = None,
     return out
 
 
+def load_detector(engine: "Engine") -> "tuple[Detector | None, str | None]":
+    """The model's learned detector (``detector.safetensors`` in its home), or (None, why not)."""
+    from mtqa.fluency.detector import Detector, detector_path
+
+    path = detector_path(engine.home)
+    if path is None:
+        return None, None
+    try:
+        det = Detector.load(path)
+    except (OSError, ValueError) as e:
+        return None, f"unusable detector {path}: {e}: the FLU rules judge without it"
+    d = int(getattr(engine.model.config, "hidden_size", 0) or getattr(engine.model.config, "n_embd", 0))
+    from mtqa.fluency.detector import n_inputs
+
+    if det.n_inputs != n_inputs(d):
+        return None, f"{path} was trained for another model (inputs {det.n_inputs}, this model {n_inputs(d)})"
+    sha = det.meta.get("model_sha256")
+    if sha and engine.sha256 and sha != engine.sha256:
+        return None, f"{path} was trained on other weights of {engine.name}: the FLU rules judge without it"
+    return det, None
+
+
 class FluencyScorer:
     """Scores sentences with an :class:`~mtqa.fluency.engine.Engine` and holds the calibration."""
 
     def __init__(self, engine: "Engine", calibration: "Calibration | None" = None,
-                 calibration_problem: str | None = None):
+                 calibration_problem: str | None = None, detector: "Detector | None" = None):
         self.engine = engine
         self.calibration = calibration
         self.calibration_problem = calibration_problem
+        self.detector = detector
         self.warned = False
 
     @classmethod
@@ -171,7 +206,8 @@ class FluencyScorer:
 
         engine = get_engine(resolve_model(config.model), config.device, precision=config.precision)
         cal, problem = load_for_engine(engine)
-        return cls(engine, cal, problem)
+        det, det_problem = load_detector(engine)
+        return cls(engine, cal, problem or det_problem, det)
 
     @property
     def model_name(self) -> str:
@@ -189,7 +225,12 @@ class FluencyScorer:
         unit_info = [word_units(m.text) for m in mapped]
         live = [i for i, (u, _) in enumerate(unit_info) if u]
         ids, offs = self.engine.encode([mapped[i].text for i in live])
-        lps = self.engine.logprobs(ids, batched=batched, progress=progress)
+        dets: list[list[float] | None] = [None] * len(live)
+        if self.detector is not None and batched:
+            lps = self._detect(ids, offs, [unit_info[i][1] for i in live], [len(unit_info[i][0]) for i in live],
+                               dets, progress)
+        else:
+            lps = self.engine.logprobs(ids, batched=batched, progress=progress)
         out: list[SentenceScore | None] = [None] * len(texts)
         for k, i in enumerate(live):
             m = mapped[i]
@@ -213,9 +254,41 @@ class FluencyScorer:
                 texts_.append(w)
                 uni.append(unigram_logprob(w))
             start, end = base, base + len(texts[i])
-            out[i] = SentenceScore(start, end, words, lm, uni, ntok, texts_)
+            out[i] = SentenceScore(start, end, words, lm, uni, ntok, texts_, dets[k])
         self._fill_tails([s for s in out if s is not None])
         return out
+
+    def _detect(self, ids, offs, owners, n_units, dets, progress) -> list:
+        """Log-probs of every sequence and, into ``dets``, the detector's word scores: features
+        and detector run :data:`DETECT_CHUNK` sentences at a time (memory stays bounded)."""
+        import numpy as np
+
+        from mtqa.fluency.detector import token_inputs, word_scores
+
+        lps: list = [None] * len(ids)
+        for a in range(0, len(ids), DETECT_CHUNK):
+            feats = self.engine.features(ids[a:a + DETECT_CHUNK])
+            mats, owns = [], []
+            for k, f in enumerate(feats, start=a):
+                n = len(f["lp"])
+                lps[k] = f["lp"]
+                owner = owners[k]
+                last = len(owner) - 1
+                own = [owner[min(s, last)] for s, _ in offs[k]]
+                ws = np.zeros(n, np.float32)
+                seen: set[int] = set()
+                for j, u in enumerate(own):
+                    if u not in seen:
+                        ws[j] = 1.0
+                        seen.add(u)
+                states = np.concatenate([f["prev"], f["cur"][-1:]]) if n else f["prev"]
+                mats.append(token_inputs(f["lp"], f["entropy"], f["best"], states, ws))
+                owns.append(own)
+            for k, (m, own) in enumerate(zip(mats, owns), start=a):  # per sentence: batch-invariant
+                dets[k] = word_scores(self.detector.logits(m), own, n_units[k])
+            if progress is not None:
+                progress(sum(len(x) for x in ids[a:a + DETECT_CHUNK]))
+        return lps
 
     def _fill_tails(self, scored: list[SentenceScore]) -> None:
         """Every sentence's word tail levels in one vectorised pass (what

@@ -68,7 +68,7 @@ class DroppedSource(Rule):
         "According to Reuters, the talks failed.",
         "He said ... nothing.",
     )
-    supersedes = ("TYP001",)
+    supersedes = ("TYP001", "FLU")  # the dropped source explains what the fluency rules would flag there
 
     def check(self, doc, ctx) -> Iterable[Finding]:
         pattern, kinds = _pattern()

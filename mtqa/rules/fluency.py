@@ -169,7 +169,19 @@ def _flu001_measure(s: "SentenceScore", cal: "Calibration", keep: list[bool] | N
 
 def flu001_rank(s: "SentenceScore", cal: "Calibration", keep: list[bool] | None = None) -> float:
     """What FLU001 tests of a sentence (over its kept words; 100 with no word kept), for
-    benchmarks that rank sentences the way the rule judges them."""
+    benchmarks that rank sentences the way the rule judges them: with the learned detector,
+    the percentile rank of its sentence score among clean sentences'; else the lower of the
+    mean-fluency and stretch ranks)."""
+    if s.det and cal.has_detector:
+        kept = [v for i, v in enumerate(s.det) if keep is None or keep[i]]
+        if not kept:
+            return 100.0
+        r = cal.detector_rank(max(kept))
+        m = _flu001_measure(s, cal, keep)
+        if m is not None:  # the word-salad test, on the detector's scale: flagged iff below its cut-off
+            ratio = float(cal.cutoff("FLU001", "detector_percentile")) / float(cal.cutoff("FLU001", "salad_percentile"))
+            r = min(r, m.r_mean * ratio)
+        return r
     m = _flu001_measure(s, cal, keep)
     return 100.0 if m is None else m.lower
 
@@ -218,9 +230,20 @@ class _FluencyRule(Rule):
 
 @register
 class DisfluentSentence(_FluencyRule):
-    """A sentence the news language model finds far less fluent than clean news.
+    """A sentence that reads like a translation error, or far less fluently than clean news.
 
-    Every word gets a score, its LM log-probability in context minus its
+    With a model that has a learned detector (SmolLM2, the default;
+    :mod:`mtqa.fluency.detector`): a small network over the language model's
+    view of every token scores how likely each word is an MT error (a missing
+    or stray article, preposition or verb, words in the wrong order); the
+    sentence is flagged when its highest word score is above all but
+    ``detector_percentile`` % of clean held-out news sentences' (default 0.3),
+    and the message quotes the words around it.  Text wrong throughout (word
+    salad) leaves no one word worse than its neighbours, so a sentence whose
+    mean fluency (below) ranks under ``salad_percentile`` % (0.05) of clean
+    sentences of its length is flagged too.
+
+    Without a detector (newslm-5m, other models): every word gets a score, its LM log-probability in context minus its
     unigram log-probability (wordfreq) — the terms of SLOR, so rare but
     correct words are not punished — and the score is ranked among clean-news
     words of the same frequency class (calibration): the word's *tail level*
@@ -249,8 +272,8 @@ class DisfluentSentence(_FluencyRule):
     code = "FLU001"
     name = "disfluent-sentence"
     severity = Severity.WARNING
-    summary = ("sentence far less fluent than calibrated clean news, as a whole or in a 5-word stretch "
-               "(news LM, per-word calibrated)")
+    summary = ("sentence that reads like a translation error (learned detector over the LM), or far less fluent "
+               "than calibrated clean news, as a whole or in a 5-word stretch")
     flag_examples = (
         "Jobs agreement the that thousands said trade Tuesday of on would create new president the.",
         "Officials said on Monday that the delegation would arrive in Geneva on the of by for and to talks.",
@@ -264,6 +287,8 @@ class DisfluentSentence(_FluencyRule):
         from mtqa.fluency.calibration import bucket_label, bucket_of
         from mtqa.fluency.scorer import STRETCH_WORDS
 
+        if s.det and cal.has_detector:
+            return self._judge_detector(doc, s, cal, keep)
         m = _flu001_measure(s, cal, keep)
         if m is None or len(m.idx) < int(cal.cutoff(self.code, "min_words", 3)):
             return []
@@ -319,11 +344,59 @@ class DisfluentSentence(_FluencyRule):
         return [self._make(doc, s.start, s.end, msg, conf, data, s, cal)]
 
 
+    def _judge_detector(self, doc, s, cal, keep):
+        """With a learned detector: the sentence's highest word score against the clean sentences'
+        (what the detector knows: local MT errors), or — for text wrong throughout, word salad,
+        which leaves no single word much worse than its neighbours — the sentence's mean
+        fluency far below clean sentences of its length (``salad_percentile``)."""
+        idx = [i for i in range(s.n_words) if keep is None or keep[i]]
+        if len(idx) < int(cal.cutoff(self.code, "min_words", 3)):
+            return []
+        worst = max(idx, key=lambda i: (s.det[i], -i))
+        score = s.det[worst]
+        pct = float(cal.cutoff(self.code, "detector_percentile"))
+        cut = cal.detector_value(pct)
+        rank = cal.detector_rank(score)
+        n = len(idx)
+        slor = sum(s.scores[i] for i in idx) / n
+        lp = sum(s.lm[i] for i in idx) / max(1, sum(s.ntok[i] for i in idx))
+        extra = "" if keep is None else f"; {s.n_words - n} words explained by other findings left out"
+        data = {"measure": "detector", "score": round(score, 4), "threshold": round(cut, 4), "percentile": pct,
+                "rank": round(rank, 4), "slor": round(slor, 4), "logprob": round(lp, 4), "words": n}
+        if score > cut:
+            w0, w1 = s.words[worst]
+            near = [i for i in idx if abs(i - worst) <= 2]
+            quoted = " ".join(doc.text[s.words[near[0]][0]:s.words[near[-1]][1]].split())
+            if len(quoted) > 80:
+                quoted = quoted[:77] + "..."
+            msg = (f"sentence reads like a translation error around \"{quoted}\": check the word order, articles, "
+                   f"prepositions and verbs there (the error detector scores it higher than {100 - rank:.4g} % of "
+                   f"clean news sentences{extra})")
+            data["word"] = {"start": w0, "end": w1}
+            conf = 0.5 + 0.5 * (1.0 - min(1.0, rank / pct)) if pct > 0 else 1.0
+            return [self._make(doc, s.start, s.end, msg, conf, data, s, cal)]
+        salad = float(cal.cutoff(self.code, "salad_percentile"))
+        m = _flu001_measure(s, cal, keep)
+        if m is None or not m.r_mean < salad:
+            return []
+        msg = (f"sentence reads unlike English throughout (word order, missing or stray words): its mean fluency is "
+               f"lower than {100 - m.r_mean:.4g} % of clean news sentences of its length{extra}")
+        data.update(measure="mean_rank", score=round(m.r_mean, 4), threshold=salad, percentile=salad,
+                    rank=round(m.r_mean, 4), fluency=round(m.mean, 4))
+        conf = 0.5 + 0.5 * (1.0 - min(1.0, m.r_mean / salad)) if salad > 0 else 1.0
+        return [self._make(doc, s.start, s.end, msg, conf, data, s, cal)]
+
+
 @register
 class DisfluentSpan(_FluencyRule):
-    """A run of words far more surprising to the news LM than words of their frequency usually are.
+    """Where a sentence goes wrong: the words a model's learned error detector points at, or a run
+    of words far more surprising to the LM than words of their frequency usually are.
 
-    Every word gets a score: its LM log-probability in context minus its
+    With a model that has a learned detector (SmolLM2, the default): each
+    word's detector score (its highest token's) against clean-news words'; a
+    word above the calibrated cut-off (percentile 0.03 of clean words, about
+    one word in 3,000) is flagged, adjacent ones merged.  Without one
+    (newslm-5m, other models): every word gets a score: its LM log-probability in context minus its
     unigram log-probability (wordfreq).  The score is then ranked among the
     scores of clean-news words of the same frequency class (calibration), so
     a rare name the small model cannot spell is ordinary among rare words,
@@ -340,9 +413,10 @@ class DisfluentSpan(_FluencyRule):
     code = "FLU002"
     name = "disfluent-span"
     severity = Severity.INFO
-    summary = "run of words far more surprising to the LM than words of their frequency usually are"
+    summary = ("the words a translation error sits in (learned detector), or a run of words far more surprising to "
+               "the LM than words of their frequency usually are")
     flag_examples = (
-        "The talks in Moscow were useful, of the by for to and, the minister said.",
+        "The talks in Moscow were useful, said the minister to the of by reporters.",
     )
     pass_examples = (
         "The minister said that the talks in Moscow were useful and would continue next week.",
@@ -351,6 +425,8 @@ class DisfluentSpan(_FluencyRule):
     def judge(self, doc, s, cal, keep):
         from mtqa.fluency.scorer import window_means
 
+        if s.det and cal.has_detector:
+            return self._judge_detector(doc, s, cal, keep)
         width = cal.window_width  # the width the calibration's run table was computed for
         pct = float(cal.cutoff(self.code))
         cut = cal.window_value(pct)
@@ -385,6 +461,34 @@ class DisfluentSpan(_FluencyRule):
                 data = {"score": round(worst, 4), "threshold": round(cut, 4), "percentile": pct,
                         "rank": round(rank, 4), "words": last - first + 1,
                         "word_scores": [round(s.scores[i], 3) for i in range(first, last + 1)]}
+                out.append(self._make(doc, start, end, msg, conf, data, s, cal))
+                k += 1
+        return out
+
+    def _judge_detector(self, doc, s, cal, keep):
+        """Words the error detector scores above the clean-word cut-off, adjacent ones merged."""
+        pct = float(cal.cutoff(self.code, "detector_percentile"))
+        cut = cal.detector_value(pct, "word")
+        out: list[Finding] = []
+        for seg in _kept_runs(s.n_words, keep):
+            k = 0
+            while k < len(seg):
+                if not s.det[seg[k]] > cut:
+                    k += 1
+                    continue
+                a = k
+                while k + 1 < len(seg) and s.det[seg[k + 1]] > cut:
+                    k += 1
+                first, last = seg[a], seg[k]
+                worst = max(s.det[i] for i in seg[a:k + 1])
+                rank = cal.detector_rank(worst, "word")
+                start, end = s.words[first][0], s.words[last][1]
+                conf = 0.5 + 0.5 * (1.0 - min(1.0, rank / pct)) if pct > 0 else 1.0
+                msg = ("this looks like a translation error (a missing, extra or misplaced word, or a wrong form); "
+                       f"the error detector scores it higher than {100 - rank:.4g} % of clean news words")
+                data = {"measure": "detector", "score": round(worst, 4), "threshold": round(cut, 4),
+                        "percentile": pct, "rank": round(rank, 4), "words": last - first + 1,
+                        "word_scores": [round(s.det[i], 3) for i in range(first, last + 1)]}
                 out.append(self._make(doc, start, end, msg, conf, data, s, cal))
                 k += 1
         return out

@@ -30,6 +30,7 @@ class RepeatedWord(Rule):
     name = "repeated-word"
     family = "repetition"
     severity = Severity.WARNING
+    supersedes = ("FLU",)  # the repetition explains what the fluency rules would flag there
     summary = "The same word twice in a row (\"the the\")."
     flag_examples = ("The the talks ended on Monday.", "He said that the the deal was off.")
     pass_examples = ("He had had enough.", "The town of Walla Walla voted.", "They said that that was wrong.")
