@@ -121,6 +121,13 @@ class _PackedHead:
             i = j
         return out
 
+    def layout(self, rows: Sequence[Sequence[int]], flat: np.ndarray | None = None):
+        """The rows' tokens end to end (``flat`` if the caller has them) and their groups."""
+        lens = [len(r) for r in rows]
+        if flat is None:
+            flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=sum(lens))
+        return flat, self.groups(lens)
+
     def _positions(self, n: int, L: int):
         p = self._pos.get(L)
         if p is None:
@@ -250,11 +257,8 @@ class PackedGPT2(_PackedHead):
         """
         torch = self.torch
         F = torch.nn.functional
-        lens = [len(r) for r in rows]
-        if flat is None:
-            flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=sum(lens))
+        flat, groups = self.layout(rows, flat)
         ids = torch.from_numpy(flat)
-        groups = self.groups(lens)
         pos = torch.cat([self._positions(n, L) for _, n, L in groups])
         x = self.wte[ids] + self.wpe[pos]
         dt, d, H = self.dtype, self.d, self.heads
@@ -341,10 +345,7 @@ class PackedLlama(_PackedHead):
         """Final hidden states (fp32, ``(sum of lengths, d)``) of the rows, packed in order."""
         torch = self.torch
         F = torch.nn.functional
-        lens = [len(r) for r in rows]
-        if flat is None:
-            flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=sum(lens))
-        groups = self.groups(lens)
+        flat, groups = self.layout(rows, flat)
         x = self.embed[torch.from_numpy(flat)]
         dt, d, H, KV, dh = self.dtype, self.d, self.heads, self.kv_heads, self.dh
         nq, nk = H * dh, KV * dh

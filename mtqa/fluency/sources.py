@@ -30,7 +30,6 @@ Nothing here goes to the network: hub ids are loaded with
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
@@ -89,11 +88,9 @@ def missing_smollm2_message() -> str:
 
 
 def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            h.update(block)
-    return h.hexdigest()
+    from mtqa.fluency.engine import file_sha256
+
+    return file_sha256(path)
 
 
 def _stat(path: Path) -> dict:
