@@ -89,7 +89,7 @@ DEFAULT_CUTOFFS = {
     # percentile: the SLOR-based measures; detector_percentile: the learned detector's (models with one)
     # salad_percentile: with a detector, also a sentence whose mean fluency ranks below this among clean
     # sentences of its length (word salad: wrong throughout, no one word stands out)
-    "FLU001": {"percentile": 1.0, "min_words": 3, "detector_percentile": 0.3, "salad_percentile": 0.05},
+    "FLU001": {"percentile": 1.0, "min_words": 3, "detector_percentile": 0.2, "salad_percentile": 0.05},
     "FLU002": {"percentile": 0.1, "detector_percentile": 0.03},
 }
 MIN_BUCKET_SAMPLES = 200  # a bucket with fewer sentences borrows its neighbours' distribution

@@ -237,7 +237,7 @@ class DisfluentSentence(_FluencyRule):
     view of every token scores how likely each word is an MT error (a missing
     or stray article, preposition or verb, words in the wrong order); the
     sentence is flagged when its highest word score is above all but
-    ``detector_percentile`` % of clean held-out news sentences' (default 0.3),
+    ``detector_percentile`` % of clean held-out news sentences' (default 0.2),
     and the message quotes the words around it.  Text wrong throughout (word
     salad) leaves no one word worse than its neighbours, so a sentence whose
     mean fluency (below) ranks under ``salad_percentile`` % (0.05) of clean
