@@ -52,6 +52,20 @@ def main_callback(
 HOUSE_STYLE_HELP = "Place-name style: ukraine=ukrainian (Kyiv, default) or ukraine=russian (Kiev)."
 
 
+def _check_codes(where: str, selectors: list[str]) -> None:
+    """A rule code or prefix that selects no rule is a typo: exit 2 (a gate that silently
+    checks nothing would pass everything)."""
+    from mtqa.rules import all_rules
+
+    codes = [r.code for r in all_rules()]
+    for sel in selectors:
+        key = str(sel).strip().upper()
+        if key and key != "ALL" and not any(c.startswith(key) for c in codes):
+            prefixes = sorted({c[:3] for c in codes})
+            raise _die(f"{where}: unknown rule code or prefix {sel!r} (valid: ALL, {', '.join(prefixes)}, "
+                       "or a full code such as CAS001; `mtqa rules` lists them)")
+
+
 def build_config(config_file, select, ignore, severity, fail_on, allow, gazetteer, fluency, model, device,
                  max_bytes, fields, house_style=None, precision=None):
     from mtqa.config import ConfigError, load
@@ -61,15 +75,23 @@ def build_config(config_file, select, ignore, severity, fail_on, allow, gazettee
         cfg = load(config_file)
     except ConfigError as e:
         raise _die(str(e))
+    _check_codes("the config's select", cfg.select)
+    _check_codes("the config's ignore", cfg.ignore)
+    _check_codes("the config's severity", list(cfg.severity))
+    for pattern, codes in cfg.per_file_ignores.items():
+        _check_codes(f"the config's per-file-ignores {pattern!r}", codes)
     changes = {}
     if select:
         changes["select"] = _split(select)
+        _check_codes("--select", changes["select"])
     if ignore:
         changes["ignore"] = cfg.ignore + _split(ignore)
+        _check_codes("--ignore", _split(ignore))
     if severity:
         sev = dict(cfg.severity)
         for item in _split(severity):
             code, _, level = item.partition("=")
+            _check_codes("--severity", [code])
             try:
                 sev[code.strip().upper()] = Severity.parse(level)
             except ValueError as e:

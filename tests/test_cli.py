@@ -140,3 +140,18 @@ def test_fix_and_names_take_the_house_style_flag(tmp_path, mtqa):
     assert [(c["found"], c["suggestion"]) for c in rows["corrected"]] == [("Kyiv", "Kiev")]
     r = mtqa("names", p, "--house-style", "ukraine=polish")
     assert r.returncode == 2 and "--house-style ukraine=polish" in r.stderr
+
+
+def test_unknown_rule_codes_are_a_usage_error(tmp_path, mtqa):
+    p = tmp_path / "a.txt"
+    p.write_text(TEXT, encoding="utf-8")
+    for args in (["--select", "XYZ"], ["--ignore", "CAS,QUOX"], ["--severity", "FLU009=info"]):
+        r = mtqa("check", p, "--no-fluency", *args)
+        assert r.returncode == 2, args
+        assert "unknown rule code or prefix" in r.stderr and "CAS" in r.stderr and "QUO" in r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1
+    (tmp_path / "mtqa.toml").write_text('select = ["CAS", "NAMX"]\n')
+    r = mtqa("check", "a.txt", "--no-fluency", cwd=tmp_path)
+    assert r.returncode == 2 and "'NAMX'" in r.stderr
+    # valid prefixes and codes still work
+    assert mtqa("check", p, "--no-fluency", "--select", "rep,TYP001", "--fail-on", "never").returncode == 0
