@@ -81,6 +81,25 @@ def token_inputs(lp: np.ndarray, entropy: np.ndarray, best: np.ndarray, states: 
     return out
 
 
+def sentence_parts(feat: dict[str, np.ndarray], offsets, owner: Sequence[int]
+                   ) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """What :func:`token_inputs` needs besides the statistics, for one sentence: the hidden
+    states ``(n + 1, d)`` from :meth:`Engine.features`' record, the word-start flags, and each
+    token's word (``owner``: the word unit of every character; ``offsets``: the tokens').
+    Shared by ``mtqa check`` (:class:`~mtqa.fluency.scorer.FluencyScorer`) and training."""
+    last = len(owner) - 1
+    own = [owner[min(s, last)] if owner else 0 for s, _ in offsets]
+    word_start = np.zeros(len(own), np.float32)
+    seen: set[int] = set()
+    for j, u in enumerate(own):
+        if u not in seen:
+            word_start[j] = 1.0
+            seen.add(u)
+    prev = feat["prev"]
+    states = np.concatenate([prev, feat["cur"][-1:]]) if len(own) else np.zeros((1, prev.shape[1]), np.float32)
+    return states, word_start, own
+
+
 class Detector:
     """A trained detector: ``logits(X)`` per token row."""
 

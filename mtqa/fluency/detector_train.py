@@ -77,35 +77,25 @@ def make_pairs(sentences: list[str], seed: int, mix: int = 1) -> list[tuple[str,
 
 
 def sentence_features(engine, texts: list[str], spans: list[list[tuple[int, int]]] | None = None):
-    """Per text: dict(lp, entropy, best, states (n+1, d), word_start, owner (token -> word unit),
-    n_words, label) — the same preparation as the scorer (normalise with map, encode)."""
+    """Per text: dict(lp, entropy, best, states (n+1, d), word_start, label) — the same preparation
+    as the scorer (normalise with map, encode, :func:`~mtqa.fluency.detector.sentence_parts`)."""
+    from mtqa.fluency.detector import sentence_parts
     from mtqa.fluency.text import normalize_with_map, word_units
 
     mapped = [normalize_with_map(t) for t in texts]
-    units = [word_units(m.text) for m in mapped]
     ids, offs = engine.encode([m.text for m in mapped])
     feats = engine.features(ids)
     out = []
-    for k, (m, (us, owner), f, of) in enumerate(zip(mapped, units, feats, offs)):
-        n = len(of)
-        last = max(0, len(owner) - 1)
-        own = np.fromiter((owner[min(s, last)] if owner else 0 for s, _ in of), dtype=np.int32, count=n)
-        ws = np.zeros(n, np.float32)
-        seen = set()
-        for j, u in enumerate(own.tolist()):
-            if u not in seen:
-                ws[j] = 1.0
-                seen.add(u)
-        lab = np.zeros(n, np.float32)
+    for k, (m, f, of) in enumerate(zip(mapped, feats, offs)):
+        states, word_start, _ = sentence_parts(f, of, word_units(m.text)[1])
+        lab = np.zeros(len(of), np.float32)
         if spans is not None and spans[k]:
             for j, (a, b) in enumerate(of):
                 oa, ob = m.span(a, b)
                 if any(oa < e and s < ob for s, e in spans[k]):
                     lab[j] = 1.0
-        prev, cur = f["prev"], f["cur"]
-        states = np.concatenate([prev, cur[-1:]]) if n else np.zeros((1, prev.shape[1]), np.float32)
         out.append({"lp": f["lp"], "entropy": f["entropy"], "best": f["best"], "states": states,
-                    "word_start": ws, "owner": own, "n_words": len(us), "label": lab})
+                    "word_start": word_start, "label": lab})
     return out
 
 

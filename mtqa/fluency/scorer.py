@@ -261,31 +261,15 @@ class FluencyScorer:
     def _detect(self, ids, offs, owners, n_units, dets, progress) -> list:
         """Log-probs of every sequence and, into ``dets``, the detector's word scores: features
         and detector run :data:`DETECT_CHUNK` sentences at a time (memory stays bounded)."""
-        import numpy as np
-
-        from mtqa.fluency.detector import token_inputs, word_scores
+        from mtqa.fluency.detector import sentence_parts, token_inputs, word_scores
 
         lps: list = [None] * len(ids)
         for a in range(0, len(ids), DETECT_CHUNK):
-            feats = self.engine.features(ids[a:a + DETECT_CHUNK])
-            mats, owns = [], []
-            for k, f in enumerate(feats, start=a):
-                n = len(f["lp"])
+            for k, f in enumerate(self.engine.features(ids[a:a + DETECT_CHUNK]), start=a):
                 lps[k] = f["lp"]
-                owner = owners[k]
-                last = len(owner) - 1
-                own = [owner[min(s, last)] for s, _ in offs[k]]
-                ws = np.zeros(n, np.float32)
-                seen: set[int] = set()
-                for j, u in enumerate(own):
-                    if u not in seen:
-                        ws[j] = 1.0
-                        seen.add(u)
-                states = np.concatenate([f["prev"], f["cur"][-1:]]) if n else f["prev"]
-                mats.append(token_inputs(f["lp"], f["entropy"], f["best"], states, ws))
-                owns.append(own)
-            for k, (m, own) in enumerate(zip(mats, owns), start=a):  # per sentence: batch-invariant
-                dets[k] = word_scores(self.detector.logits(m), own, n_units[k])
+                states, word_start, own = sentence_parts(f, offs[k], owners[k])
+                X = token_inputs(f["lp"], f["entropy"], f["best"], states, word_start)
+                dets[k] = word_scores(self.detector.logits(X), own, n_units[k])  # per sentence: batch-invariant
             if progress is not None:
                 progress(sum(len(x) for x in ids[a:a + DETECT_CHUNK]))
         return lps
