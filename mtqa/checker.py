@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Iterable, Iterator
 
 from mtqa.config import Config
@@ -122,15 +123,28 @@ def _drop_superseded(findings: list[Finding], rules: list[Rule]) -> list[Finding
     by_code = {r.code: r.supersedes for r in rules if r.supersedes}
     if not by_code:
         return findings
-    covers = [(f.start, f.end, f.code, by_code[f.code]) for f in findings if f.code in by_code]
+    covers = sorted((f.start, f.end, f.code, by_code[f.code]) for f in findings if f.code in by_code)
     if not covers:
         return findings
+    # covers sorted by start; a cover can only overlap f when its start lies in
+    # [f.start - longest, f.end): one bisect per finding, not a scan of all covers
+    starts = [c[0] for c in covers]
+    longest = max(e - s for s, e, _, _ in covers)
+    applies: dict[tuple[str, str], bool] = {}
     out = []
     for f in findings:
         dropped = False
         partial: list[tuple[int, int]] = []
-        for s, e, code, sup in covers:
-            if code == f.code or not matches_code(f.code, sup):
+        lo = bisect_left(starts, f.start - longest)
+        hi = bisect_left(starts, max(f.end, f.start + 1))
+        for s, e, code, sup in covers[lo:hi]:
+            if code == f.code:
+                continue
+            key = (f.code, code)
+            hit = applies.get(key)
+            if hit is None:
+                hit = applies[key] = matches_code(f.code, sup)
+            if not hit:
                 continue
             if s <= f.start and f.end <= e:
                 dropped = True
