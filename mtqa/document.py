@@ -61,6 +61,10 @@ class Document:
     lang: str | None = None
     hints: list[EntityHint] = field(default_factory=list)
     origin: OriginMap | None = None
+    # the segments before and after this one, when it is one segment of a text read
+    # one segment per line (``--input-format lines``): rules that pair marks across
+    # sentences (quotes, brackets) read them; findings stay inside this document
+    neighbours: "tuple[tuple[str, ...], tuple[str, ...]] | None" = None
     # filled by the segmenter
     paragraphs: list[Span] = field(default_factory=list)
     sentences: list[Span] = field(default_factory=list)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Iterable, NamedTuple
 
+from mtqa.document import Document, Span
 from mtqa.finding import Finding, Severity
 from mtqa.rules.base import Rule, register
+from mtqa.segment import segment
 
 # opening mark -> closing mark
 QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“"}
@@ -33,13 +36,95 @@ _CLOSERS = {v: k for k, v in QUOTE_PAIRS.items() if k != "„"}
 Scan = tuple[list[Mark], list[Mark], list[Mark], list[Mark]]
 
 
+# A quotation may run over at most this many lines of a sentence-per-line text
+# before its opening mark is reported (news quotes rarely run past five sentences).
+MAX_BLOCK_LINES = 12
+# and a block, quotation re-opened line after line, at most this many lines
+MAX_RUN_LINES = 60
+# a line that ends without them is a headline, a dateline or a label: a block of its own
+_ENDS_SENTENCE = frozenset(".!?…:;,\"'”’»)]")
+
+
+def blocks(doc) -> list[Span]:
+    """The spans inside which quotes and brackets are paired, computed once per document.
+
+    A paragraph set off by a blank line is a block of its own (a quote left open at
+    its end may only continue by the news convention: the next paragraph re-opens
+    it).  Lines that follow each other with no blank line between them may be
+    sentences of one paragraph (MT test sets and many feeds put one sentence per
+    line): a line that leaves a quote or bracket open is joined with the lines
+    after it until the marks balance, at most ``MAX_BLOCK_LINES`` lines; when they
+    never balance, the line stands alone and its marks are reported there.  A line
+    that does not end like a sentence (a headline) is never joined with the next.
+    """
+    cache = doc.__dict__.get("_quote_blocks")
+    if cache is not None:
+        return cache
+    text, paras = doc.text, doc.paragraphs
+    out: list[Span] = []
+    scans: dict[tuple[int, int], Scan] = {}
+
+    def scanned(start: int, end: int) -> Scan:
+        key = (start, end)
+        if key not in scans:
+            scans[key] = scan_paragraph(text, start, end)
+        return scans[key]
+
+    starts = [p.start for p in paras]
+    i = 0
+    while i < len(paras):
+        start = paras[i].start
+        chosen = i
+        j = i
+        while True:
+            q, _, b, _ = scanned(start, paras[j].end)
+            if not q and not b:
+                chosen = j
+                break
+            nxt = j + 1
+            # the window counts from the line where the newest open mark was (re-)opened:
+            # a quote re-opened at the start of a line is the news convention for a
+            # quotation running over paragraphs, whose boundaries the layout lost
+            newest = bisect_right(starts, max(m.pos for m in (*q, *b))) - 1
+            if (nxt >= len(paras) or nxt - newest >= MAX_BLOCK_LINES or nxt - i >= MAX_RUN_LINES
+                    or text.count("\n", paras[j].end, paras[nxt].start) != 1
+                    or text[paras[j].end - 1] not in _ENDS_SENTENCE):
+                break
+            j = nxt
+        out.append(Span(start, paras[chosen].end))
+        i = chosen + 1
+    doc.__dict__["_quote_blocks"] = out
+    doc.__dict__["_quote_scan"] = [scanned(b.start, b.end) for b in out]
+    return out
+
+
+def _view(doc) -> "tuple[object, int]":
+    """The text in which ``doc``'s marks are paired, and where ``doc`` starts in it.
+
+    A segment read one per line (``Document.neighbours``) is paired inside the
+    segments around it, joined one per line: a quotation running over sentences
+    opens on one line and closes on another.  Any other document is its own view.
+    """
+    nb = doc.neighbours
+    if not nb or not (nb[0] or nb[1]) or not _MARKS.search(doc.text):
+        return doc, 0
+    cached = doc.__dict__.get("_quote_view")
+    if cached is None:
+        before, after = nb
+        prefix = "".join(b + "\n" for b in before)
+        text = prefix + doc.text + "".join("\n" + a for a in after)
+        cached = doc.__dict__["_quote_view"] = (segment(Document(source=doc.source, text=text)), len(prefix))
+    return cached
+
+
+def _own(doc, shift: int, mark: Mark) -> bool:
+    return shift <= mark.pos < shift + len(doc.text)
+
+
 def scan(doc, index: int) -> Scan:
-    """scan_paragraph for paragraph ``index`` of ``doc``, computed once per document."""
-    cache = doc.__dict__.setdefault("_quote_scan", {})
-    if index not in cache:
-        p = doc.paragraphs[index]
-        cache[index] = scan_paragraph(doc.text, p.start, p.end)
-    return cache[index]
+    """scan_paragraph for block ``index`` of ``blocks(doc)``."""
+    blocks(doc)
+    return doc.__dict__["_quote_scan"][index]
 
 
 def scan_paragraph(text: str, start: int, end: int) -> Scan:
@@ -61,8 +146,8 @@ def scan_paragraph(text: str, start: int, end: int) -> Scan:
                 if quote_stack and quote_stack[-1].char == c and _merged_continuation(text, quote_stack[-1].pos, i, start):
                     quote_stack.pop()
                 quote_stack.append(Mark(c, i))
-            elif quote_stack and quote_stack[-1].char == '"':
-                quote_stack.pop()
+            elif quote_stack and quote_stack[-1].char in '"“':
+                quote_stack.pop()  # closes "…" or, typed in the other style, “…"
             else:
                 stray_quotes.append(Mark(c, i))
         elif c == "“" and quote_stack and quote_stack[-1].char == "„":
@@ -76,7 +161,7 @@ def scan_paragraph(text: str, start: int, end: int) -> Scan:
         elif c in closers:
             opener = closers[c]
             for k in range(len(quote_stack) - 1, -1, -1):
-                if quote_stack[k].char == opener:
+                if quote_stack[k].char == opener or (c == "”" and quote_stack[k].char == '"'):
                     del quote_stack[k:]
                     break
             else:
@@ -112,16 +197,21 @@ def _merged_continuation(text: str, open_pos: int, new_pos: int, start: int) -> 
     if not _SENTENCE_END.search(text, open_pos, new_pos):
         return False
     i = new_pos - 1
-    while i >= start and text[i] in " \t":
+    while i >= start and text[i] in " \t\r\n":
         i -= 1
     return i < start or text[i] in ".!?…:" or bool(_CAPS_WORD.search(text, max(start, i - 40), i + 1)) or (
         text[i] in "”’\")" and i > start and text[i - 1] in ".!?…")
 
 
+_INLINE_ITEM = re.compile(r"(?:^|[\s:;,])(?:\d{1,2}|[a-z]|[ivx]{1,4})$")
+
+
 def _is_list_marker(text: str, i: int, start: int) -> bool:
-    """'1)' or 'a)' at the start of a paragraph, ':)' emoticons."""
+    """'1)' or 'a)' at the start of a paragraph or inside a run-in list ('if: 1) the
+    carrier … and 2) the country'), ':)' emoticons."""
     before = text[start:i].strip()
-    return (len(before) <= 2 and before.rstrip(".").isalnum()) or text[i - 1 : i] in ":;"
+    return ((len(before) <= 2 and before.rstrip(".").isalnum()) or text[i - 1 : i] in ":;"
+            or bool(_INLINE_ITEM.search(text, max(start, i - 6), i)))
 
 
 def _span_with_word(text: str, pos: int, end: int) -> int:
@@ -137,7 +227,7 @@ def _span_with_word(text: str, pos: int, end: int) -> int:
 def _continues(doc, para_index: int, mark: Mark) -> bool:
     """News convention: a quote running over paragraphs is left open at the end of
     a paragraph and re-opened at the start of the next one."""
-    paras = doc.paragraphs
+    paras = blocks(doc)
     if para_index + 1 >= len(paras):
         return False
     nxt = paras[para_index + 1]
@@ -156,8 +246,12 @@ class UnclosedQuote(Rule):
     paragraph when a quote running over a sentence end is re-opened by the
     same mark where a new sentence or a speaker's line (an all-caps label)
     starts: that is the same convention with the paragraphs joined on one
-    line.  A closing quote typed as “ after a word ("important “ and") closes.  Apostrophes and single
-    quotes are not checked (too ambiguous).
+    line.  A closing quote typed as “ after a word ("important “ and") closes, and so
+    does a closing mark typed in the other style ("a disaster” or “a disaster").
+    Lines with no blank line between them may be sentences of one paragraph (MT test
+    sets put one sentence per line): a quote left open at the end of such a line is
+    paired with a closing mark on the lines after it (see ``blocks``).  Apostrophes
+    and single quotes are not checked (too ambiguous).
     """
 
     code = "QUO001"
@@ -169,6 +263,7 @@ class UnclosedQuote(Rule):
         "Putin will meet with Kerry “deep in the second half of the day on Thursday",
         "The group “Jabhat al-Nusra (banned in Russia) attacked “Islamic State” positions.",
         'He called it "a disaster and left.',
+        "He said “we will go.\nThe talks ended on Friday.",
     )
     pass_examples = (
         "“We will go,” he said.",
@@ -176,18 +271,21 @@ class UnclosedQuote(Rule):
         'He said "no" twice.',
         "“The first paragraph of a long quote.\n“And its second paragraph,” she said.",
         "He said: “The first paragraph of a long quote. “And its second paragraph,” he added.",
+        "Trump added: “We lose much more than that to accidents.\nWe don't call up the companies,” he said.",
+        "His manager said: \"We've had offers.\nSome are for comedy shows.\n\"He wants to play the West End.\"",
+        'He called it "a disaster” and left.',
     )
 
     def check(self, doc, ctx) -> Iterable[Finding]:
-        text = doc.text
-        for pi, p in enumerate(doc.paragraphs):
-            unclosed, _, _, _ = scan(doc, pi)
+        view, shift = _view(doc)
+        for pi, p in enumerate(blocks(view)):
+            unclosed, _, _, _ = scan(view, pi)
             for mark in unclosed:
-                if _continues(doc, pi, mark):
+                if not _own(doc, shift, mark) or _continues(view, pi, mark):
                     continue
-                end = _span_with_word(text, mark.pos, p.end)
+                end = _span_with_word(view.text, mark.pos, min(p.end, shift + len(doc.text)))
                 yield self.finding(
-                    doc, mark.pos, end,
+                    doc, mark.pos - shift, end - shift,
                     f"opening quotation mark {mark.char} is never closed in this paragraph",
                     confidence=0.9,
                 )
@@ -207,18 +305,22 @@ class UnopenedQuote(Rule):
     family = "quote"
     severity = Severity.WARNING
     summary = "Closing quotation mark with no opening mark in its paragraph."
-    flag_examples = ("The minister said the talks were useful” and left.",)
-    pass_examples = ("The minister said the talks were “useful” and left.",)
+    flag_examples = ("The minister said the talks were useful” and left.",
+                     "The talks ended on Friday.\n\nThe minister said the talks were useful” and left.")
+    pass_examples = ("The minister said the talks were “useful” and left.",
+                     "Tillerson said: “We get progress.\nWe get dialogue, we get cooperation,” he added.")
 
     def check(self, doc, ctx) -> Iterable[Finding]:
-        text = doc.text
-        for pi, p in enumerate(doc.paragraphs):
-            _, stray, _, _ = scan(doc, pi)
+        view, shift = _view(doc)
+        for pi, p in enumerate(blocks(view)):
+            _, stray, _, _ = scan(view, pi)
             for mark in stray:
-                if pi > 0 and mark.char in "”»" and _continued_from_previous(doc, pi, mark):
+                if not _own(doc, shift, mark):
+                    continue
+                if pi > 0 and mark.char in "”»" and _continued_from_previous(view, pi, mark):
                     continue
                 yield self.finding(
-                    doc, mark.pos, mark.pos + 1,
+                    doc, mark.pos - shift, mark.pos - shift + 1,
                     f"closing quotation mark {mark.char} has no opening mark in this paragraph",
                     confidence=0.75,
                 )
@@ -246,19 +348,26 @@ class UnbalancedBracket(Rule):
     severity = Severity.WARNING
     summary = "Bracket ( [ not closed, or ) ] not opened, within its paragraph."
     flag_examples = ("The group (banned in Russia attacked the town.", "The group banned in Russia) attacked.")
-    pass_examples = ("The group (banned in Russia) attacked.", "1) First point of the plan.")
+    pass_examples = ("The group (banned in Russia) attacked.", "1) First point of the plan.",
+                     "The tax applies if: 1) the carrier is foreign and 2) it has few flights.",
+                     "Russia abstained.\n(It is among the 14 countries on the council.\nIt said so on Friday.)")
 
     def check(self, doc, ctx) -> Iterable[Finding]:
-        text = doc.text
-        for pi, p in enumerate(doc.paragraphs):
-            _, _, unclosed, stray = scan(doc, pi)
+        view, shift = _view(doc)
+        for pi, p in enumerate(blocks(view)):
+            _, _, unclosed, stray = scan(view, pi)
             for mark in unclosed:
+                if not _own(doc, shift, mark):
+                    continue
+                end = _span_with_word(view.text, mark.pos, min(p.end, shift + len(doc.text)))
                 yield self.finding(
-                    doc, mark.pos, _span_with_word(text, mark.pos, p.end),
+                    doc, mark.pos - shift, end - shift,
                     f"bracket {mark.char} is never closed in this paragraph", confidence=0.85,
                 )
             for mark in stray:
+                if not _own(doc, shift, mark):
+                    continue
                 yield self.finding(
-                    doc, mark.pos, mark.pos + 1,
+                    doc, mark.pos - shift, mark.pos - shift + 1,
                     f"closing bracket {mark.char} has no opening bracket in this paragraph", confidence=0.8,
                 )
