@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from mtqa.finding import Finding, Severity
 from mtqa.rules.base import Rule, register
@@ -15,11 +15,23 @@ FUNCTION_WORDS = frozenset("of the and for on in to a an at by".split())
 _WORD = re.compile(r"[\w.'’-]+")
 
 
+class Entry(NamedTuple):
+    canonical: str
+    kind: str
+    generic: str  # a title's form when no name follows (AP); canonical for other kinds
+    variants: frozenset[str]  # mixed casings established house styles print: never flagged
+
+
 @lru_cache(maxsize=1)
-def _proper_noun_table() -> tuple[re.Pattern[str], dict[str, tuple[str, str]], re.Pattern[str]]:
+def _proper_noun_table() -> tuple[re.Pattern[str], dict[str, Entry], re.Pattern[str]]:
     rows = read_tsv("casing/proper_nouns.tsv")
-    canon = {" ".join(r["canonical"].split()).casefold(): (r["canonical"], r["kind"]) for r in rows}
-    alts = [c for c, _ in canon.values()]
+    canon = {}
+    for r in rows:
+        c = r["canonical"]
+        generic = r["generic"] or (generic_title(c) if r["kind"] == "title" else c)
+        variants = frozenset(" ".join(v.split()) for v in r["variants"].split("|") if v.strip())
+        canon[" ".join(c.split()).casefold()] = Entry(c, r["kind"], generic, variants)
+    alts = [e.canonical for e in canon.values()]
     # Candidate positions: a first word of some entry followed by more words;
     # the full phrase is matched only there.  Both are trie-shaped patterns.
     anchor = compile_phrases({a.split()[0] for a in alts}, prefix=r"(?<![\w.-])", suffix=r"[ \t]")
@@ -52,8 +64,14 @@ class ProperNounCasing(Rule):
     directly before a name ("Foreign Minister Sergei Lavrov"), lower-case
     otherwise ("the press secretary of the president"); abbreviations and
     proper nouns inside a title keep their capitals ("White House press
-    secretary").  The finding spans the whole matched phrase and suggests the
-    canonical casing.  Extend the table to teach it new names.
+    secretary", "Kremlin spokesman", "speaker of the House": the table's
+    ``generic`` column), and that generic form is also right before a name
+    for occupational titles ("White House press secretary Sarah Sanders").
+    A suggestion never lower-cases a proper noun.  Mixed casings that
+    established house styles print (the table's ``variants``: "European
+    parliament", "secretary of State") are not flagged.  The finding spans the
+    whole matched phrase and suggests the canonical casing.  Extend the table
+    to teach it new names.
     """
 
     code = "CAS001"
@@ -67,6 +85,8 @@ class ProperNounCasing(Rule):
         "Terrorists of the Islamic state attacked.",
         "The press secretary of the White house spoke.",
         "He met foreign Minister Lavrov.",
+        "A kremlin Spokesman said sanctions were not discussed.",
+        "He was the Chairman of the Joint chiefs of Staff until 2011.",
     )
     pass_examples = (
         "Let us hope for the best.",
@@ -74,6 +94,12 @@ class ProperNounCasing(Rule):
         "They live in a white house by the sea.",
         "The State Department said on Monday.",
         "WHITE HOUSE SAYS NO DEAL",
+        "White House press secretary Sarah Huckabee Sanders told reporters.",
+        "A Kremlin spokesman said sanctions were not discussed.",
+        "Kremlin spokesman Dmitry Peskov said so.",
+        "He was the chairman of the Joint Chiefs of Staff until 2011.",
+        "Boehner is the speaker of the House.",
+        "The vote for the European parliament is in May.",
     )
     fixable = True
     supersedes = ("CAS002",)
@@ -97,12 +123,16 @@ class ProperNounCasing(Rule):
             entry = canon.get(key)
             if entry is None or ctx.is_allowed(found):
                 continue
-            canonical, kind = entry
-            if kind == "title" and not _before_name(text, m.end()):
-                canonical = generic_title(canonical)
+            canonical = entry.canonical
+            accepted = {canonical, entry.generic, *entry.variants}
+            if entry.kind == "title" and not _before_name(text, m.end()):
+                canonical = entry.generic
+                accepted.discard(entry.canonical)
             sentence_initial = m.start() in starts or (_after_opening(text, m.start()) and m.start() - 1 in starts)
-            if not _mixed_and_wrong(found, canonical, sentence_initial):
+            if " ".join(found.split()) in accepted or not _mixed_and_wrong(found, canonical, sentence_initial):
                 continue
+            if any(not _mixed_and_wrong(found, a, sentence_initial) for a in accepted if a != canonical):
+                continue  # the casing of an accepted form (sentence-initial capital aside)
             yield self.finding(
                 doc, m.start(), m.end(),
                 f"inconsistent casing of proper noun/title '{found}'; write '{canonical}'",
