@@ -16,7 +16,7 @@ class SpaceBeforePunctuation(Rule):
     """Whitespace before , . : ; ! or ?.
 
     A typical artifact of MT and of French/Russian typing habits.  An
-    ellipsis (" ...") a leading decimal (" .5"), a Reuters instrument code (" .SPX") and a colon after a social-media handle
+    ellipsis (" ...", the spaced " . . . " of AP style), a leading decimal (" .5"), a Reuters instrument code (" .SPX") and a colon after a social-media handle
     ("@handle :", the way wire copy cites posts) are not flagged.  The fix
     removes the space.
     """
@@ -27,15 +27,21 @@ class SpaceBeforePunctuation(Rule):
     severity = Severity.WARNING
     summary = "Space before , . : ; ! or ? (\"said , that\")."
     flag_examples = ("The minister said , that the talks were over.", "Is it over ?")
-    pass_examples = ("The minister said that the talks were over.", "He paused ... then spoke.", "It rose .5 percent.")
+    pass_examples = ("The minister said that the talks were over.", "He paused ... then spoke.", "It rose .5 percent.",
+                     "“And that is not hyperbole . . . That bill was written by cops,” he said.")
     fixable = True
     _re = re.compile(r"(?<=\S)[ \t\u00a0]+([,.;:!?])(?![.\d]|(?<=\.)[A-Z])")
     _handle = re.compile(r"[@#]\w+$")
+    _spaced_ellipsis = re.compile(r"\.(?:[ \u00a0]\.){2,}")
 
     def check(self, doc, ctx) -> Iterable[Finding]:
-        for m in self._re.finditer(doc.text):
-            if self._handle.search(doc.text, max(0, m.start() - 40), m.start()):
+        text = doc.text
+        ellipses = [m.span() for m in self._spaced_ellipsis.finditer(text)] if ". ." in text else []
+        for m in self._re.finditer(text):
+            if self._handle.search(text, max(0, m.start() - 40), m.start()):
                 continue  # "@realDonaldTrump :" — a social-media citation, not an artifact
+            if ellipses and any(s <= m.start(1) < e for s, e in ellipses):
+                continue  # ". . ." — the spaced ellipsis of AP and Chicago style
             yield self.finding(doc, m.start(), m.end(), f"space before '{m.group(1)}'",
                                suggestion=m.group(1), confidence=0.9)
 
