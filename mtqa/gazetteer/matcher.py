@@ -667,6 +667,19 @@ def _suggest(window: str, entry, nwords: int) -> str:
 HOUSE_STYLE_EXCEPTIONS = (
     re.compile(r"(?i:chicken)[ \t]+$"),
 )
+# a US state after the name (Odessa, Texas; Odessa, Fla.; Kiev, N.Y.): its full name, its AP
+# abbreviation or its postal code
+_US_STATES = (
+    "Alabama|Ala|Alaska|Arizona|Ariz|Arkansas|Ark|California|Calif|Colorado|Colo|Connecticut|Conn|Delaware|Del|"
+    "Florida|Fla|Georgia|Ga|Hawaii|Idaho|Illinois|Ill|Indiana|Ind|Iowa|Kansas|Kan|Kentucky|Ky|Louisiana|La|Maine|"
+    "Maryland|Md|Massachusetts|Mass|Michigan|Mich|Minnesota|Minn|Mississippi|Miss|Missouri|Mo|Montana|Mont|"
+    "Nebraska|Neb|Nevada|Nev|New Hampshire|N\\.H|New Jersey|N\\.J|New Mexico|N\\.M|New York|N\\.Y|"
+    "North Carolina|N\\.C|North Dakota|N\\.D|Ohio|Oklahoma|Okla|Oregon|Ore|Pennsylvania|Pa|Rhode Island|R\\.I|"
+    "South Carolina|S\\.C|South Dakota|S\\.D|Tennessee|Tenn|Texas|Tex|Utah|Vermont|Vt|Virginia|Va|Washington|Wash|"
+    "West Virginia|W\\.Va|Wisconsin|Wis|Wyoming|Wyo|"
+    "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|"
+    "OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
+)
 HOUSE_STYLE_AFTER_EXCEPTIONS = (
-    re.compile(r"^,?[ \t]+(?:Texas|Tex\.|TX|Missouri|Mo\.|Washington|Wash\.|Delaware|Del\.|New York|N\.Y\.)\b"),
+    re.compile(rf"^,?[ \t]+(?:{_US_STATES})(?:\.|\b)"),
 )

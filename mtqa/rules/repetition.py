@@ -21,9 +21,12 @@ class RepeatedWord(Rule):
     punctuation or a paragraph break.  Words that may legitimately repeat
     ("had had", "that that") are listed in
     ``mtqa/data/repetition_allowed.txt``; repeated capitalised words that are
-    not function words ("Walla Walla", "Sirhan Sirhan") are names and are not
-    flagged.  A run of the same word ("the the the the") is one finding over
-    the whole run.  The fix deletes the repetition.
+    not function words ("Walla Walla", "Sirhan Sirhan") are names, and a word
+    repeated with a capital ("law lord Lord Bingham", "the first First Lady")
+    starts a name or title: neither is flagged.  A run of the same function
+    word ("the the the the") is one finding over the whole run; three or more
+    of another word ("blah blah blah", "way way way too high") are repeated on
+    purpose.  The fix deletes the repetition.
     """
 
     code = "REP001"
@@ -32,8 +35,11 @@ class RepeatedWord(Rule):
     severity = Severity.WARNING
     supersedes = ("FLU",)  # the repetition explains what the fluency rules would flag there
     summary = "The same word twice in a row (\"the the\")."
-    flag_examples = ("The the talks ended on Monday.", "He said that the the deal was off.")
-    pass_examples = ("He had had enough.", "The town of Walla Walla voted.", "They said that that was wrong.")
+    flag_examples = ("The the talks ended on Monday.", "He said that the the deal was off.",
+                     "Nobody would be talking about about their goal.", "He said the the the deal was off.")
+    pass_examples = ("He had had enough.", "The town of Walla Walla voted.", "They said that that was wrong.",
+                     "On Thursday, senior law lord Lord Bingham said the rules were unlawful.",
+                     "The estimate is almost certainly way way way too high.")
     fixable = True
     # a run of one word (a combining mark after the last one makes it another word: "the thé")
     _re = re.compile(r"(?<![\w'’-])(\w+)(?:\s+\1)+(?![\w'’\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f-])",
@@ -63,12 +69,17 @@ class RepeatedWord(Rule):
         if text.count("\n", a[1], b[0]) >= 2:
             return False  # a paragraph break between them
         w1, w2 = text[a[0]:a[1]], text[b[0]:b[1]]
-        return not (w1[0].isupper() and w2[0].isupper() and w1.lower() not in DANGLING)
+        if w1.lower() in DANGLING:
+            return True
+        # "Walla Walla" (a name); "law lord Lord Bingham", "the first First Lady" (a title starts)
+        return not w2[0].isupper()
 
     def _run_finding(self, doc, text: str, run: list[tuple[int, int]]) -> Iterable[Finding]:
         if len(run) < 2:
             return
         first, second = text[run[0][0]:run[0][1]], text[run[1][0]:run[1][1]]
+        if len(run) > 2 and first.lower() not in DANGLING:
+            return  # "blah blah blah", "way way way too high": repeated on purpose
         times = f" ({len(run)} times)" if len(run) > 2 else ""
         yield self.finding(doc, run[0][0], run[-1][1], f"repeated word '{second}'{times}", suggestion=first,
                            confidence=0.9)
