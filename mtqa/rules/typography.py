@@ -15,7 +15,8 @@ MONTHS = ("January February March April May June July August September October N
 class SpaceBeforePunctuation(Rule):
     """Whitespace before , . : ; ! or ?.
 
-    A typical artifact of MT and of French/Russian typing habits.  An
+    A typical artifact of MT and of French/Russian typing habits.  A domain
+    or file suffix (" .travel", " .com"), an
     ellipsis (" ...", the spaced " . . . " of AP style), a leading decimal (" .5"), a Reuters instrument code (" .SPX") and a colon after a social-media handle
     ("@handle :", the way wire copy cites posts) are not flagged.  The fix
     removes the space.
@@ -28,9 +29,10 @@ class SpaceBeforePunctuation(Rule):
     summary = "Space before , . : ; ! or ? (\"said , that\")."
     flag_examples = ("The minister said , that the talks were over.", "Is it over ?")
     pass_examples = ("The minister said that the talks were over.", "He paused ... then spoke.", "It rose .5 percent.",
-                     "“And that is not hyperbole . . . That bill was written by cops,” he said.")
+                     "“And that is not hyperbole . . . That bill was written by cops,” he said.",
+                     "The .travel domain was approved in 2005.")
     fixable = True
-    _re = re.compile(r"(?<=\S)[ \t\u00a0]+([,.;:!?])(?![.\d]|(?<=\.)[A-Z])")
+    _re = re.compile(r"(?<=\S)[ \t\u00a0]+([,.;:!?])(?![.\d]|(?<=\.)[A-Za-z])")
     _handle = re.compile(r"[@#]\w+$")
     _spaced_ellipsis = re.compile(r"\.(?:[ \u00a0]\.){2,}")
 
