@@ -295,7 +295,7 @@ def check(
         raise _die("--jobs must be 0 (one per CPU) or more")
     resolver = None
     if ref:
-        from mtqa.commands.score import ReferenceResolver, attach_chrf
+        from mtqa.reference import ReferenceResolver, attach_chrf
 
         if not os.path.exists(ref):
             raise _die(f"--ref {ref}: no such file or directory")
