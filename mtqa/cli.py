@@ -274,7 +274,7 @@ def check(
     """Check files and report findings; exit 0 (clean), 1 (findings at --fail-on) or 2 (unreadable input)."""
     from mtqa.checker import Checker
     from mtqa.formatters import RunSummary, get_formatter, names
-    from mtqa.gate import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fails
+    from mtqa.gate import EXIT_ERROR, fails
     from mtqa.readers import ReadError, ReadOptions, formats
 
     cfg = build_config(config, select, ignore, severity, fail_on, allow, gazetteer, fluency, model, device,
@@ -313,6 +313,7 @@ def check(
         items = checker.check_paths(paths, opts)
     summary = RunSummary()
     summary.fail_on = cfg.fail_on
+    summary.exit_code = None  # set once every input is checked
     files, last_source = 0, None
     started = time.perf_counter()
     bar = _ProgressBar.maybe(paths, opts, output, enabled=not quiet)
@@ -339,12 +340,7 @@ def check(
                     summary.add(item, fails(item, cfg.fail_on))
                     fmt.document(item)
             summary.seconds = time.perf_counter() - started
-            if summary.errors:
-                summary.exit_code = EXIT_ERROR
-            elif summary.failed_documents and not exit_zero:
-                summary.exit_code = EXIT_FINDINGS
-            else:
-                summary.exit_code = EXIT_OK
+            summary.exit_code = _gate_code(summary, exit_zero, complete=True)
             fmt.end(summary)
         if format == "text" and (statistics or (sys.stderr.isatty() and not quiet)):
             from mtqa.parallel import print_summary_table
@@ -354,14 +350,30 @@ def check(
     except KeyboardInterrupt:
         sys.stderr.write("mtqa: interrupted\n")
         raise typer.Exit(130)
-    except BrokenPipeError:
+    except BrokenPipeError:  # `mtqa check BIG | head`: the gate's code so far, never 0 after failures
         with contextlib.suppress(Exception):
             sys.stdout = open(os.devnull, "w")
-        raise typer.Exit(summary.exit_code)
+        raise typer.Exit(_gate_code(summary, exit_zero, complete=summary.exit_code is not None))
     except FluencyError as e:  # no model / no CUDA: a usage error, not a crash (no partial report is kept)
         sys.stderr.write(f"mtqa: error: {e}\n")
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(summary.exit_code)
+
+
+EXIT_SIGPIPE = 141  # 128 + SIGPIPE, what a shell reports for a process its reader stopped reading
+
+
+def _gate_code(summary, exit_zero: bool, complete: bool) -> int:
+    """The exit code for what was checked: 2 after a read error, 1 when a document failed the
+    gate (unless --exit-zero), else 0 — or, when the reader closed the pipe before every input
+    was checked (``complete`` false) and nothing failed yet, 141: the run is not known clean."""
+    from mtqa.gate import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+
+    if summary.errors:
+        return EXIT_ERROR
+    if summary.failed_documents and not exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_OK if complete else EXIT_SIGPIPE
 
 
 @app.command()
