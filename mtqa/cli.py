@@ -133,6 +133,15 @@ def build_config(config_file, select, ignore, severity, fail_on, allow, gazettee
     return cfg.replace(**changes)
 
 
+REPORT_NAMES = {"text": "text", "json": "JSON", "jsonl": "JSON Lines", "sarif": "SARIF",
+                "github": "GitHub annotations", "junit": "JUnit XML", "html": "HTML"}
+
+
+def say_wrote(what: str, path: str) -> None:
+    """One line on stderr after a command wrote a file: ``Wrote the HTML report to mtqa-report.html``."""
+    sys.stderr.write(f"Wrote {what} to {path}\n")
+
+
 @contextlib.contextmanager
 def _output(path: Optional[str]):
     if not path or path == "-":
@@ -342,6 +351,8 @@ def check(
             summary.seconds = time.perf_counter() - started
             summary.exit_code = _gate_code(summary, exit_zero, complete=True)
             fmt.end(summary)
+        if output and output != "-" and not quiet:
+            say_wrote(f"the {REPORT_NAMES.get(format, format)} report", output)
         if format == "text" and (statistics or (sys.stderr.isatty() and not quiet)):
             from mtqa.parallel import print_summary_table
 

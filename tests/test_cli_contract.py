@@ -30,3 +30,42 @@ def test_broken_pipe_keeps_the_gates_exit_code(tmp_path):
     assert first.strip(), err
     assert rc in (1, 141), (rc, err)
     assert "Traceback" not in err and "Exception ignored" not in err and "BrokenPipe" not in err, err
+
+
+def test_report_says_where_it_wrote_the_html(tmp_path):
+    (tmp_path / "copy").mkdir()
+    (tmp_path / "copy" / "story.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    r = run_mtqa("report", "copy", "--no-fluency", cwd=tmp_path)
+    assert r.returncode == 1  # the seed fails the gate; the report is written all the same
+    assert r.stderr == "Wrote the HTML report to mtqa-report.html\n"
+    assert (tmp_path / "mtqa-report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert r.stdout == ""
+
+
+def test_check_output_says_where_and_quiet_silences_it(tmp_path):
+    out = tmp_path / "findings.json"
+    r = run_mtqa("check", SEED, "--no-fluency", "-f", "json", "-o", out)
+    assert r.stderr == f"Wrote the JSON report to {out}\n" and r.stdout == ""
+    assert out.is_file()
+    r = run_mtqa("check", SEED, "--no-fluency", "-f", "sarif", "-o", out, "-q")
+    assert r.stderr == ""
+    r = run_mtqa("check", SEED, "--no-fluency", "-f", "json", "-o", "-")  # stdout is not a file written
+    assert "Wrote" not in r.stderr and r.stdout.startswith("{")
+
+
+def test_fix_and_names_say_which_files_they_wrote(tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    fixed = tmp_path / "story.fixed.txt"
+    r = run_mtqa("fix", story, "-o", fixed)
+    assert r.returncode == 0
+    assert f"Wrote the fixed text of {story} to {fixed}\n" in r.stderr
+    assert "Jabhat al-Nusra" in fixed.read_text(encoding="utf-8")
+    r = run_mtqa("fix", story, "--in-place")
+    n = r.stderr.count(f"{story}: ")  # one line per edit
+    assert n > 0 and f"Rewrote {story} in place ({n} edits; no backup kept)\n" in r.stderr
+    r = run_mtqa("fix", story, "--in-place")  # nothing left to fix: nothing rewritten, nothing claimed
+    assert "Rewrote" not in r.stderr
+    report = tmp_path / "names.md"
+    r = run_mtqa("names", SEED, "-f", "md", "-o", report)
+    assert r.stderr == f"Wrote the names report to {report}\n" and "Jabhat al-Nusra" in report.read_text()

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from mtqa.cli import HOUSE_STYLE_HELP, _die, app, build_config
+from mtqa.cli import HOUSE_STYLE_HELP, _die, app, build_config, say_wrote
 
 
 @app.command()
@@ -98,8 +98,13 @@ def fix(
         elif in_place:
             if edits:
                 write_text_file(path, fixed, bom)
+                if not quiet:
+                    sys.stderr.write(f"Rewrote {path} in place ({len(edits)} edit{'s' if len(edits) != 1 else ''}; "
+                                     "no backup kept)\n")
         elif output:
             write_text_file(output, fixed, bom)
+            if not quiet:
+                say_wrote(f"the fixed text of {path if path != '-' else 'stdin'}", output)
         else:
             sys.stdout.write(fixed)
         sys.stdout.flush()
