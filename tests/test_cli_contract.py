@@ -69,3 +69,43 @@ def test_fix_and_names_say_which_files_they_wrote(tmp_path):
     report = tmp_path / "names.md"
     r = run_mtqa("names", SEED, "-f", "md", "-o", report)
     assert r.stderr == f"Wrote the names report to {report}\n" and "Jabhat al-Nusra" in report.read_text()
+
+
+def test_text_output_names_the_severity_of_every_finding():
+    import json
+    import re
+
+    from mtqa.formatters.text import LINE_PATTERN
+
+    text = run_mtqa("check", SEED, "--no-fluency")
+    lines = text.stdout.splitlines()
+    assert lines[-1].startswith("Found ") and len(lines) > 10
+    parsed = [re.match(LINE_PATTERN, line) for line in lines[:-1]]
+    assert all(parsed), [line for line, m in zip(lines, parsed) if not m]
+    doc = json.loads(run_mtqa("check", SEED, "--no-fluency", "-f", "json").stdout)["documents"][0]
+    assert [(int(m["line"]), int(m["column"]), m["severity"], m["code"]) for m in parsed] == \
+        [(f["line"], f["column"], f["severity"], f["code"]) for f in doc["findings"]]
+    assert {m["severity"] for m in parsed} == {"error", "warning"}
+    att = [m for m in parsed if m["code"] == "ATT001"][0]
+    assert att.group(0).endswith(":3:92: error ATT001 'reports' is followed by '.': the source of the attribution is missing")
+
+
+STATISTICS = ("SLOR", "tail", "percentile", "nats", "log-prob", "logprob", "cut-off", "%")
+GARBLED = ("\nJobs agreement the that thousands said trade Tuesday of on would create new president the.\n"
+           "\nThe talks in Moscow were useful, said the minister to the of by reporters.\n")
+
+
+def test_fluency_messages_speak_to_an_editor_and_keep_the_numbers_in_data(tmp_path):
+    import json
+
+    story = tmp_path / "story.txt"
+    story.write_text(SEED.read_text(encoding="utf-8") + GARBLED, encoding="utf-8")
+    r = run_mtqa("check", story, "--model", "newslm-5m", "--device", "cpu", "-f", "json")
+    assert r.returncode == 1, r.stderr
+    flu = [f for f in json.loads(r.stdout)["documents"][0]["findings"] if f["code"].startswith("FLU")]
+    assert {f["code"] for f in flu} == {"FLU001", "FLU002"}
+    for f in flu:
+        assert not [w for w in STATISTICS if w in f["message"]], f["message"]
+        assert f["message"].startswith(("this sentence reads", "these words read"))
+        assert {"score", "threshold", "percentile", "rank"} <= set(f["data"])
+    assert any("slor" in f["data"] for f in flu if f["code"] == "FLU001")
