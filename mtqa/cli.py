@@ -52,6 +52,16 @@ def main_callback(
 HOUSE_STYLE_HELP = "Place-name style: ukraine=ukrainian (Kyiv, default) or ukraine=russian (Kiev)."
 
 
+def _model_help() -> str:
+    from mtqa.fluency import DEFAULT_MODEL, SHIPPED_MODEL  # light: names only, no torch
+
+    return (f"Language model for the fluency rules: {DEFAULT_MODEL} (the default), {SHIPPED_MODEL} (the fast "
+            "tier), a model folder or a Hugging Face id.")
+
+
+MODEL_HELP = _model_help()
+
+
 def _check_codes(where: str, selectors: list[str]) -> None:
     """A rule code or prefix that selects no rule is a typo: exit 2 (a gate that silently
     checks nothing would pass everything)."""
@@ -262,7 +272,7 @@ def check(
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Rule codes or prefixes to disable."),
     severity: Optional[List[str]] = typer.Option(None, "--severity", help="Override a rule's severity: CODE=error|warning|info."),
     statistics: bool = typer.Option(False, "--statistics", help="Print counts per rule."),
-    config: Optional[str] = typer.Option(None, "--config", help="Config file (default: mtqa.toml or [tool.mtqa] in pyproject.toml, searched upward)."),
+    config: Optional[str] = typer.Option(None, "--config", help="Config file (default: mtqa.toml or \\[tool.mtqa] in pyproject.toml, searched upward)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only findings: no summary line."),
     input_format: Optional[str] = typer.Option(None, "--input-format", help="Force the reader: text | jsonl | lines | nitf | newsml | ninjs | html (default: by extension and content)."),
     field: Optional[List[str]] = typer.Option(None, "--field", help="JSON field(s) with the text, in order (default: headline/title then body/body_text/text)."),
@@ -273,7 +283,7 @@ def check(
     gazetteer: Optional[List[str]] = typer.Option(None, "--gazetteer", help="Extra gazetteer file (repeatable)."),
     house_style: Optional[List[str]] = typer.Option(None, "--house-style", help=HOUSE_STYLE_HELP),
     fluency: Optional[bool] = typer.Option(None, "--fluency/--no-fluency", help="Run the language-model fluency scorer."),
-    model: Optional[str] = typer.Option(None, "--model", help="Causal LM path or Hugging Face name (default: the shipped model)."),
+    model: Optional[str] = typer.Option(None, "--model", help=MODEL_HELP),
     device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda"),
     precision: Optional[str] = typer.Option(None, "--precision", help="CPU matrix products: auto (bf16 where the CPU has native bf16, else fp32) | fp32 | bf16."),
     color: str = typer.Option("auto", "--color", help="auto | always | never"),

@@ -109,3 +109,59 @@ def test_fluency_messages_speak_to_an_editor_and_keep_the_numbers_in_data(tmp_pa
         assert f["message"].startswith(("this sentence reads", "these words read"))
         assert {"score", "threshold", "percentile", "rank"} <= set(f["data"])
     assert any("slor" in f["data"] for f in flu if f["code"] == "FLU001")
+
+
+def test_max_bytes_reports_the_real_size_not_the_bytes_read():
+    size = SEED.stat().st_size
+    r = run_mtqa("check", SEED, "--no-fluency", "--max-bytes", "100")
+    assert r.returncode == 2
+    assert r.stderr == f"mtqa: error: {SEED}: too large: {size:,} bytes exceeds --max-bytes 100\n"
+    r = run_mtqa("check", "-", "--no-fluency", "--max-bytes", "100", input=SEED.read_text(encoding="utf-8"))
+    assert r.returncode == 2  # a pipe has no size on disk: say what is known
+    assert r.stderr == "mtqa: error: <stdin>: too large: over the --max-bytes limit of 100 bytes\n"
+
+
+def _help_texts():
+    import typer
+
+    from mtqa.cli import _load_commands, app
+
+    _load_commands()
+    out = []
+
+    def walk(cmd, path):
+        out.append((path, cmd.help or ""))
+        out.extend((path + [p.name], getattr(p, "help", None) or "") for p in cmd.params)
+        for name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, path + [name])
+
+    walk(typer.main.get_command(app), [])
+    return out
+
+
+def test_help_keeps_bracketed_text_and_names_the_default_model():
+    import re
+
+    from mtqa.fluency import DEFAULT_MODEL, SHIPPED_MODEL
+
+    # rich reads "[word...]" as markup and drops it: every such bracket in a help text is escaped
+    tag = re.compile(r"(?<!\\)\[[a-z#/@][^\[\]]*\]")
+    assert [(path, t) for path, t in _help_texts() if tag.search(t)] == []
+    page = run_mtqa("check", "--help", env={"COLUMNS": "400"}).stdout
+    assert "mtqa.toml or [tool.mtqa] in pyproject.toml" in page
+    model_line = next(line for line in page.splitlines() if "--model" in line)
+    assert f"{DEFAULT_MODEL} (the default)" in model_line and f"{SHIPPED_MODEL} (the fast tier)" in model_line
+    assert "shipped model" not in page
+
+
+def test_names_report_says_what_a_variant_spelling_is():
+    import json
+
+    text = ("Kremlin spokesman Dmitrij Peskov said on Monday that the talks were over.\n\n"
+            "Ukrainian President Petr Poroshenko met the speaker in Kyiv.\n")
+    r = run_mtqa("names", "-", "-f", "json", input=text)
+    rows = {row["found"]: row for row in json.loads(r.stdout)["corrected"]}
+    peskov = rows["Dmitrij Peskov"]["evidence"]
+    assert "a variant transliteration of the standard English spelling 'Dmitry Peskov'" in peskov
+    assert "Ukrainian" not in peskov  # a Russian official's name, spelt another way
+    assert "Russian-derived form of a Ukrainian name" in rows["Petr Poroshenko"]["evidence"]
