@@ -52,6 +52,16 @@ def main_callback(
 HOUSE_STYLE_HELP = "Place-name style: ukraine=ukrainian (Kyiv, default) or ukraine=russian (Kiev)."
 
 
+def _model_help() -> str:
+    from mtqa.fluency import DEFAULT_MODEL, SHIPPED_MODEL  # light: names only, no torch
+
+    return (f"Language model for the fluency rules: {DEFAULT_MODEL} (the default), {SHIPPED_MODEL} (the fast "
+            "tier), a model folder or a Hugging Face id.")
+
+
+MODEL_HELP = _model_help()
+
+
 def _check_codes(where: str, selectors: list[str]) -> None:
     """A rule code or prefix that selects no rule is a typo: exit 2 (a gate that silently
     checks nothing would pass everything)."""
@@ -131,6 +141,15 @@ def build_config(config_file, select, ignore, severity, fail_on, allow, gazettee
             hs[key] = value
         changes["house_style"] = hs
     return cfg.replace(**changes)
+
+
+REPORT_NAMES = {"text": "text", "json": "JSON", "jsonl": "JSON Lines", "sarif": "SARIF",
+                "github": "GitHub annotations", "junit": "JUnit XML", "html": "HTML"}
+
+
+def say_wrote(what: str, path: str) -> None:
+    """One line on stderr after a command wrote a file: ``Wrote the HTML report to mtqa-report.html``."""
+    sys.stderr.write(f"Wrote {what} to {path}\n")
 
 
 @contextlib.contextmanager
@@ -253,7 +272,7 @@ def check(
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Rule codes or prefixes to disable."),
     severity: Optional[List[str]] = typer.Option(None, "--severity", help="Override a rule's severity: CODE=error|warning|info."),
     statistics: bool = typer.Option(False, "--statistics", help="Print counts per rule."),
-    config: Optional[str] = typer.Option(None, "--config", help="Config file (default: mtqa.toml or [tool.mtqa] in pyproject.toml, searched upward)."),
+    config: Optional[str] = typer.Option(None, "--config", help="Config file (default: mtqa.toml or \\[tool.mtqa] in pyproject.toml, searched upward)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only findings: no summary line."),
     input_format: Optional[str] = typer.Option(None, "--input-format", help="Force the reader: text | jsonl | lines | nitf | newsml | ninjs | html (default: by extension and content)."),
     field: Optional[List[str]] = typer.Option(None, "--field", help="JSON field(s) with the text, in order (default: headline/title then body/body_text/text)."),
@@ -264,7 +283,7 @@ def check(
     gazetteer: Optional[List[str]] = typer.Option(None, "--gazetteer", help="Extra gazetteer file (repeatable)."),
     house_style: Optional[List[str]] = typer.Option(None, "--house-style", help=HOUSE_STYLE_HELP),
     fluency: Optional[bool] = typer.Option(None, "--fluency/--no-fluency", help="Run the language-model fluency scorer."),
-    model: Optional[str] = typer.Option(None, "--model", help="Causal LM path or Hugging Face name (default: the shipped model)."),
+    model: Optional[str] = typer.Option(None, "--model", help=MODEL_HELP),
     device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda"),
     precision: Optional[str] = typer.Option(None, "--precision", help="CPU matrix products: auto (bf16 where the CPU has native bf16, else fp32) | fp32 | bf16."),
     color: str = typer.Option("auto", "--color", help="auto | always | never"),
@@ -274,7 +293,7 @@ def check(
     """Check files and report findings; exit 0 (clean), 1 (findings at --fail-on) or 2 (unreadable input)."""
     from mtqa.checker import Checker
     from mtqa.formatters import RunSummary, get_formatter, names
-    from mtqa.gate import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fails
+    from mtqa.gate import EXIT_ERROR, fails
     from mtqa.readers import ReadError, ReadOptions, formats
 
     cfg = build_config(config, select, ignore, severity, fail_on, allow, gazetteer, fluency, model, device,
@@ -295,7 +314,7 @@ def check(
         raise _die("--jobs must be 0 (one per CPU) or more")
     resolver = None
     if ref:
-        from mtqa.commands.score import ReferenceResolver, attach_chrf
+        from mtqa.reference import ReferenceResolver, attach_chrf
 
         if not os.path.exists(ref):
             raise _die(f"--ref {ref}: no such file or directory")
@@ -313,6 +332,7 @@ def check(
         items = checker.check_paths(paths, opts)
     summary = RunSummary()
     summary.fail_on = cfg.fail_on
+    summary.exit_code = None  # set once every input is checked
     files, last_source = 0, None
     started = time.perf_counter()
     bar = _ProgressBar.maybe(paths, opts, output, enabled=not quiet)
@@ -339,13 +359,10 @@ def check(
                     summary.add(item, fails(item, cfg.fail_on))
                     fmt.document(item)
             summary.seconds = time.perf_counter() - started
-            if summary.errors:
-                summary.exit_code = EXIT_ERROR
-            elif summary.failed_documents and not exit_zero:
-                summary.exit_code = EXIT_FINDINGS
-            else:
-                summary.exit_code = EXIT_OK
+            summary.exit_code = _gate_code(summary, exit_zero, complete=True)
             fmt.end(summary)
+        if output and output != "-" and not quiet:
+            say_wrote(f"the {REPORT_NAMES.get(format, format)} report", output)
         if format == "text" and (statistics or (sys.stderr.isatty() and not quiet)):
             from mtqa.parallel import print_summary_table
 
@@ -354,14 +371,30 @@ def check(
     except KeyboardInterrupt:
         sys.stderr.write("mtqa: interrupted\n")
         raise typer.Exit(130)
-    except BrokenPipeError:
+    except BrokenPipeError:  # `mtqa check BIG | head`: the gate's code so far, never 0 after failures
         with contextlib.suppress(Exception):
             sys.stdout = open(os.devnull, "w")
-        raise typer.Exit(summary.exit_code)
+        raise typer.Exit(_gate_code(summary, exit_zero, complete=summary.exit_code is not None))
     except FluencyError as e:  # no model / no CUDA: a usage error, not a crash (no partial report is kept)
         sys.stderr.write(f"mtqa: error: {e}\n")
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(summary.exit_code)
+
+
+EXIT_SIGPIPE = 141  # 128 + SIGPIPE, what a shell reports for a process its reader stopped reading
+
+
+def _gate_code(summary, exit_zero: bool, complete: bool) -> int:
+    """The exit code for what was checked: 2 after a read error, 1 when a document failed the
+    gate (unless --exit-zero), else 0 — or, when the reader closed the pipe before every input
+    was checked (``complete`` false) and nothing failed yet, 141: the run is not known clean."""
+    from mtqa.gate import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+
+    if summary.errors:
+        return EXIT_ERROR
+    if summary.failed_documents and not exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_OK if complete else EXIT_SIGPIPE
 
 
 @app.command()

@@ -38,13 +38,33 @@ class Edit:
     pass_no: int = 0  # which re-check pass of fix_text found it (offsets are into that pass's text)
 
 
+#: Rules :func:`fix_text` always runs, whatever is selected: their findings are never fixed,
+#: they keep typography fixes away from text an editor must look at (ATT001: a dropped source).
+GUARD_RULES = ("ATT",)
+
+
+def left_for_the_editor(f: Finding, fixable: set[str]) -> bool:
+    """A finding no rule can fix (ATT001 "reports ." — the source is missing): an editor's job."""
+    return f.code not in fixable or f.suggestion is None
+
+
 def plan(findings: Iterable[Finding], fixable: set[str], min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> list[Edit]:
-    """Non-overlapping edits from findings, in text order."""
+    """Non-overlapping edits from findings, in text order.
+
+    A typography fix that covers or touches a finding left for the editor
+    (:func:`left_for_the_editor`) is not applied: tidying "reports ." into
+    "reports." would hide the dropped source ATT001 points at."""
+    findings = list(findings)
+    editor = [(g.start, g.end) for g in findings if left_for_the_editor(g, fixable)]
+
+    def near_editor_finding(f: Finding) -> bool:
+        return f.family == "typography" and any(f.start <= b and a <= f.end for a, b in editor)
+
     cands = [
         Edit(f.start, f.end, f.text, f.suggestion, f.code, f.confidence, f.message)
         for f in findings
         if f.code in fixable and f.suggestion is not None and f.confidence >= min_confidence
-        and f.suggestion != f.text and f.end > f.start
+        and f.suggestion != f.text and f.end > f.start and not near_editor_finding(f)
     ]
     # strongest first, then take what does not overlap what was taken
     cands.sort(key=lambda e: (-e.confidence, -(e.end - e.start), e.start, e.code))

@@ -139,3 +139,42 @@ def test_min_confidence_applies_calques_on_request(mtqa):
     assert mtqa("fix", "-", input=text).stdout == text
     assert mtqa("fix", "-", "--min-confidence", "0.7", input=text).stdout == "They met in the afternoon.\n"
     assert mtqa("fix", "-", "--min-confidence", "2", input=text).returncode == 2
+
+
+@pytest.mark.parametrize("select", [[], ["--select", "TYP,CAS"]], ids=["all-rules", "select-TYP-CAS"])
+def test_fix_leaves_a_dropped_source_for_the_editor(mtqa, tmp_path, select):
+    """"…Dmitry Peskov, reports ." — ATT001: the source was dropped.  Tidying the space away
+    (a TYP001 fix) would hide it, also when only typography is selected for fixing."""
+    out = tmp_path / "fixed.txt"
+    r = mtqa("fix", SEED, *select, "-o", out)
+    assert r.returncode == 0, r.stderr
+    fixed = out.read_text(encoding="utf-8")
+    assert "Dmitry Peskov, reports ." in fixed and "TYP001 ' .'" not in r.stderr
+    r = mtqa("check", out, "--no-fluency", "--select", "ATT", "-f", "json")
+    import json
+
+    (att,) = json.loads(r.stdout)["documents"][0]["findings"]
+    assert att["code"] == "ATT001" and att["text"] == "reports ."
+    # a space before a period elsewhere is still fixed
+    other = tmp_path / "other.txt"
+    other.write_text("The talks were over .\n", encoding="utf-8")
+    assert mtqa("fix", other, *select).stdout == "The talks were over.\n"
+
+
+def test_plan_keeps_typography_fixes_off_findings_left_for_the_editor():
+    def f(code, family, s, e, text, sug, conf=0.95):
+        return Finding(code, code, family, Severity.WARNING, s, e, text, "m", sug, conf)
+
+    text = "said Peskov, reports . Then “Josh Ernest  said"
+    att = f("ATT001", "attribution", 13, 22, "reports .", None)
+    typ = f("TYP001", "typography", 20, 22, " .", ".")
+    quo = f("QUO001", "quote", 28, 29, "“", None)
+    nam = f("NAM001", "name", 29, 40, "Josh Ernest", "Josh Earnest")
+    spaces = f("TYP003", "typography", 40, 42, "  ", " ")
+    fixable = {"TYP001", "TYP003", "NAM001"}
+    edits = plan([att, typ, quo, nam, spaces], fixable, 0.8)
+    # the period next to ATT001 stays; a name fix next to an open quote is no typography fix; the
+    # double space touches no finding left for the editor
+    assert [e.code for e in edits] == ["NAM001", "TYP003"]
+    assert apply(text, edits) == "said Peskov, reports . Then “Josh Earnest said"
+    assert [e.code for e in plan([typ, nam, spaces], fixable, 0.8)] == ["TYP001", "NAM001", "TYP003"]

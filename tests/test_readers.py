@@ -40,7 +40,7 @@ def test_jsonl_field_option(tmp_path, mtqa):
     p.write_text(json.dumps({"lede": "The the lede.", "body": "Fine body."}) + "\n", encoding="utf-8")
     assert mtqa("check", p, "--select", "REP001", "--fail-on", "warning").returncode == 0
     r = mtqa("check", p, "--select", "REP001", "--field", "lede", "--fail-on", "warning")
-    assert r.returncode == 1 and "a.jsonl:1:11: REP001" in r.stdout
+    assert r.returncode == 1 and "a.jsonl:1:11: warning REP001" in r.stdout
 
 
 def test_bad_inputs_exit_2_and_good_files_still_reported(tmp_path, mtqa):
@@ -104,7 +104,7 @@ def test_directory_include_exclude(tmp_path):
 
 def test_stdin(mtqa):
     r = mtqa("check", "-", "--select", "REP001", "--fail-on", "warning", input="The the end.\n")
-    assert r.returncode == 1 and "<stdin>:1:1: REP001" in r.stdout
+    assert r.returncode == 1 and "<stdin>:1:1: warning REP001" in r.stdout
 
 
 def test_lines_reader_keeps_every_line(tmp_path):

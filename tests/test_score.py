@@ -77,7 +77,7 @@ def test_attach_chrf_and_reference_resolver(tmp_path):
     from sacrebleu.metrics import CHRF
 
     from mtqa import Checker, Config
-    from mtqa.commands.score import ReferenceResolver, attach_chrf
+    from mtqa.reference import ReferenceResolver, attach_chrf
     from mtqa.readers import ReadOptions
 
     hyp = HYP.read_text(encoding="utf-8")
@@ -119,3 +119,74 @@ def test_check_ref_adds_chrf_to_the_json_report(tmp_path):
     assert doc["summary"]["chrf"] == round(want, 4)
     r = run_mtqa("check", HYP, "--ref", tmp_path / "nope.txt", "--no-fluency")
     assert r.returncode == 2 and "--ref" in r.stderr
+
+
+def _hand_corrected(seed: str) -> str:
+    """A reference made by hand-correcting the seed's garbles, re-flowed onto other lines."""
+    fixed = (seed.replace("deep in the second half of the day", "late in the afternoon")
+             .replace("Deep in the second half of the day", "Late in the afternoon")
+             .replace("dzhebhat an-Nusra", "Jabhat al-Nusra").replace("Dzhebhat EN-Nusra", "Jabhat al-Nusra")
+             .replace("Josh Ernest", "Josh Earnest").replace("White house", "White House")
+             .replace("(business in Russia)", "(banned in Russia)"))
+    assert fixed != seed
+    words = fixed.split()
+    return "\n".join(" ".join(words[i:i + 12]) for i in range(0, len(words), 12)) + "\n"
+
+
+def test_check_ref_and_score_document_report_the_same_document_chrf(tmp_path):
+    from conftest import SEED
+
+    seed = SEED.read_text(encoding="utf-8")
+    ref = tmp_path / "ref.txt"
+    ref.write_text(_hand_corrected(seed), encoding="utf-8")
+    r = run_mtqa("check", SEED, "--ref", ref, "--no-fluency", "--format", "json")
+    assert r.returncode == 1, r.stderr  # the seed has errors; the gate is unchanged by --ref
+    from_check = json.loads(r.stdout)["documents"][0]["summary"]["chrf"]
+    r = run_mtqa("score", SEED, "--ref", ref, "--document", "--metrics", "chrf", "--format", "json", "-w", "4")
+    assert r.returncode == 0, r.stderr  # line counts differ: --document does not need them aligned
+    (score,) = json.loads(r.stdout)["scores"]
+    assert score["name"] == "chrF2" and score["score"] == from_check
+    assert 80 < from_check < 100
+    # the same definition, from the one module both commands use
+    from mtqa.reference import CHRF_DECIMALS, document_chrf
+
+    assert round(document_chrf(seed, ref.read_text(encoding="utf-8")), CHRF_DECIMALS) == from_check
+    # plain `mtqa score` is corpus chrF by line: a different, documented number on multi-line text
+    r = run_mtqa("score", HYP, "--ref", REF, "--metrics", "chrf", "--format", "json", "-w", "4")
+    by_line = json.loads(r.stdout)["scores"][0]["score"]
+    r = run_mtqa("check", HYP, "--ref", REF, "--no-fluency", "--format", "json")
+    assert json.loads(r.stdout)["documents"][0]["summary"]["chrf"] != by_line
+    r = run_mtqa("score", HYP, "--ref", REF, "--metrics", "chrf", "--segments", "--document")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "--segments" in r.stderr
+
+
+def _imports(path: Path) -> set[str]:
+    import ast
+
+    mods = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            mods.add(node.module)
+        elif isinstance(node, ast.Import):
+            mods.update(a.name for a in node.names)
+    return mods
+
+
+def test_reference_metrics_live_in_one_module_without_an_import_cycle():
+    root = Path(__file__).resolve().parents[1] / "mtqa"
+    # cli uses the metrics module, never the score command's module; the metrics module
+    # depends on neither the CLI nor any command
+    assert "mtqa.reference" in _imports(root / "cli.py")
+    assert not any(m.startswith("mtqa.commands.score") for m in _imports(root / "cli.py"))
+    assert not any(m == "mtqa.cli" or m.startswith("mtqa.commands") for m in _imports(root / "reference.py"))
+    score_imports = _imports(root / "commands" / "score.py")
+    assert "mtqa.reference" in score_imports and not any(m.startswith("sacrebleu") for m in score_imports)
+    # both import orders work in a fresh interpreter, and the metrics module alone loads no CLI or sacrebleu
+    for order in (["mtqa.commands.score", "mtqa.cli"], ["mtqa.cli", "mtqa.commands.score"], ["mtqa.reference"]):
+        code = ("import importlib, sys\n"
+                f"for m in {order!r}: importlib.import_module(m)\n"
+                "print(' '.join(sorted(m for m in ('mtqa.cli', 'sacrebleu') if m in sys.modules)))\n")
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                           cwd=Path(__file__).resolve().parents[1])
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.strip() == ("" if order == ["mtqa.reference"] else "mtqa.cli")

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from mtqa.cli import HOUSE_STYLE_HELP, _die, app, build_config
+from mtqa.cli import HOUSE_STYLE_HELP, _die, app, build_config, say_wrote
 
 
 @app.command()
@@ -17,7 +17,7 @@ def fix(
     in_place: bool = typer.Option(False, "--in-place", "-i", help="Rewrite the files (atomically)."),
     min_confidence: float = typer.Option(0.8, "--min-confidence", help="Apply suggestions at or above this confidence."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the fixed text of one input to FILE."),
-    select: Optional[List[str]] = typer.Option(None, "--select", help="Rule codes or prefixes to run."),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Rule codes or prefixes to fix (ATT always runs: typography fixes stay off its findings)."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Rule codes or prefixes not to run."),
     config: Optional[str] = typer.Option(None, "--config", help="Config file."),
     allow: Optional[List[str]] = typer.Option(None, "--allow", help="Accepted word or name (repeatable)."),
@@ -30,7 +30,9 @@ def fix(
     Without --in-place the fixed text goes to stdout (or -o FILE); --diff prints
     a unified diff.  Files are only overwritten with --in-place, atomically, with
     their BOM and line endings kept.  Running fix twice changes nothing the
-    second time.  Only plain-text inputs can be fixed.
+    second time.  Only plain-text inputs can be fixed.  A typography fix that
+    touches a finding no rule can fix (ATT001 'reports .': a dropped source) is
+    left for the editor.
     """
     from pathlib import Path
 
@@ -42,6 +44,10 @@ def fix(
         raise _die("--min-confidence must be between 0 and 1")
     if in_place and output:
         raise _die("--in-place and --output exclude each other")
+    from mtqa.fix import GUARD_RULES
+
+    if select:  # the guard rules run whatever is selected (their findings are never fixed)
+        select = list(select) + list(GUARD_RULES)
     cfg = build_config(config, select, ignore, None, None, allow, gazetteer, False, None, None, None, None,
                        house_style)
     files: list[str] = []
@@ -98,8 +104,13 @@ def fix(
         elif in_place:
             if edits:
                 write_text_file(path, fixed, bom)
+                if not quiet:
+                    sys.stderr.write(f"Rewrote {path} in place ({len(edits)} edit{'s' if len(edits) != 1 else ''}; "
+                                     "no backup kept)\n")
         elif output:
             write_text_file(output, fixed, bom)
+            if not quiet:
+                say_wrote(f"the fixed text of {path if path != '-' else 'stdin'}", output)
         else:
             sys.stdout.write(fixed)
         sys.stdout.flush()

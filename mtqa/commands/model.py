@@ -20,7 +20,7 @@ from typing import Iterator, List, Optional
 
 import typer
 
-from mtqa.cli import _die, app
+from mtqa.cli import MODEL_HELP, _die, app
 
 model_app = typer.Typer(help="The news language model: info, calibrate fluency thresholds, train, export.",
                         no_args_is_help=True, add_completion=False)
@@ -55,7 +55,7 @@ def _progress(total_words: int, enabled: bool):
 
 @model_app.command()
 def calibrate(
-    model: Optional[str] = typer.Option(None, "--model", help="Causal LM path or hub name (default: the shipped model)."),
+    model: Optional[str] = typer.Option(None, "--model", help=MODEL_HELP),
     data: Optional[Path] = typer.Option(None, "--data", help="The shared data folder (default ../shared/data)."),
     texts: Optional[List[str]] = typer.Option(None, "--texts", help="Calibrate on these files/folders of clean news instead (any mtqa input format)."),
     part: str = typer.Option("auto", "--part", help="Part of the shared clean news: calibration | report | all | "

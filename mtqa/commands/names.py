@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from mtqa.cli import HOUSE_STYLE_HELP, _die, _output, app, build_config
+from mtqa.cli import HOUSE_STYLE_HELP, _die, _output, app, build_config, say_wrote
 
 FORMATS = ("table", "csv", "md", "json")
 
@@ -152,4 +152,6 @@ def names(
     data["documents"] = len(reports)
     with _output(output) as out:
         out.write(render(data, format))
+    if output and output != "-":
+        say_wrote("the names report", output)
     raise typer.Exit(status)

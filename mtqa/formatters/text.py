@@ -1,4 +1,10 @@
-"""``path:line:col: CODE message [→ suggestion]``, coloured on a terminal."""
+r"""``path:line:col: SEVERITY CODE message [→ suggestion]``, coloured on a terminal.
+
+SEVERITY is the word ``error``, ``warning`` or ``info`` (colour only repeats
+it), so every line parses with
+``^(.+):(\d+):(\d+): (error|warning|info) ([A-Z]{3}\d{3}) (.*)$``
+(see :data:`LINE_PATTERN`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from mtqa.report import DocumentReport
 
 COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
+LINE_PATTERN = r"^(?P<path>.+):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning|info) (?P<code>[A-Z]{3}\d{3}) (?P<message>.*)$"
 
 
 def one_line(s: str) -> str:
@@ -26,7 +33,7 @@ class TextFormatter(Formatter):
         for f in report.findings:
             sev = str(f.severity)
             loc = self._c(BOLD, f"{report.document.source}:{f.line}:{f.column}:")
-            code = self._c(COLORS[sev], f.code)
+            code = self._c(COLORS[sev], f"{sev} {f.code}")
             line = f"{loc} {code} {one_line(f.message)}"
             if f.suggestion is not None:
                 line += " " + self._c(DIM, "→") + f" {one_line(f.suggestion) or repr(f.suggestion)}"

@@ -477,7 +477,8 @@ class DocumentMatcher:
                 and _russian_form_of_ukrainian(window, entry, source)):
             # "Vladimir Zelensky": the Russian spelling of a Ukrainian name, surname exact
             conf = min(0.89, 0.8 + 0.04 * min(2, len(seen)))
-            evidence += "; Russian-derived form of a Ukrainian name"
+            evidence += ("; Russian-derived form of a Ukrainian name" if ukrainian_derived(entry)
+                         else f"; a variant transliteration of the standard English spelling '{canon}'")
         elif not garbled:
             # every differing word is ordinary English ("Josh Ernest"): the look-alike policy
             if (entry.type != "person" or not russian or key == "fuzzy" or not seen
@@ -640,6 +641,26 @@ def _russian_form_of_ukrainian(window: str, entry, source: str) -> bool:
     canon_words = set(norm(entry.name).split())
     words = norm(window).split()
     return len(words) >= 2 and any(w in canon_words for w in words) and not all(w in canon_words for w in words)
+
+
+_UKRAINIAN_DERIVED: dict[str, bool] = {}
+
+
+def ukrainian_derived(entry) -> bool:
+    """The entry's standard English name comes from its Ukrainian form: a word of it is a
+    romanization of the Ukrainian form and of no Russian one (Volodymyr Zelensky, Kyiv,
+    Kharkiv) — not Dmitry Peskov or Berlin, whose Ukrainian forms the gazetteer also lists."""
+    hit = _UKRAINIAN_DERIVED.get(entry.id)
+    if hit is None:
+        from mtqa.gazetteer.translit import romanizations
+
+        def words(lang: str) -> set[str]:
+            return {w for l, form in entry.foreign if l == lang
+                    for r in romanizations(form, lang).values() for w in norm(r).split()}
+
+        uk_only = words("uk") - words("ru")
+        hit = _UKRAINIAN_DERIVED[entry.id] = any(w in uk_only for w in norm(entry.name).split())
+    return hit
 
 
 def _one_edit_person(window: str, entry) -> bool:

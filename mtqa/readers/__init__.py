@@ -204,7 +204,7 @@ def read_paths(paths: list[str], options: ReadOptions) -> Iterator[Item]:
 def decode(data: bytes, source: str, options: ReadOptions) -> "str | ReadError":
     """Strict UTF-8 decoding with the checks every text-like reader shares."""
     if len(data) > options.max_bytes:
-        return ReadError(source, f"too large: {len(data):,} bytes exceeds --max-bytes {options.max_bytes:,}")
+        return ReadError(source, too_large(len(data), options.max_bytes, source))
     if b"\x00" in data[:8192]:
         return ReadError(source, "binary file (contains NUL bytes), not text")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -245,6 +245,23 @@ def replace_surrogates(text: str) -> str:
 
         _SURROGATE = re.compile("[\ud800-\udfff]")
     return _SURROGATE.sub("\ufffd", text)
+
+
+def too_large(read: int, max_bytes: int, source: str = "") -> str:
+    """The message for input over --max-bytes, with its real size.
+
+    ``read`` is how many bytes were read: :func:`read_limited` stops at
+    ``max_bytes + 1``, which is not the input's size — then the size is the
+    file's on disk when ``source`` is a file, else "more than max_bytes"."""
+    size = read
+    if read == max_bytes + 1:
+        try:
+            size = os.path.getsize(source) if source and os.path.isfile(source) else 0
+        except OSError:
+            size = 0
+        if size <= max_bytes:  # stdin, a pipe, a record: the size is unknown
+            return f"too large: over the --max-bytes limit of {max_bytes:,} bytes"
+    return f"too large: {size:,} bytes exceeds --max-bytes {max_bytes:,}"
 
 
 def read_limited(stream: BinaryIO, options: ReadOptions) -> bytes:

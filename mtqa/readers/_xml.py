@@ -643,7 +643,9 @@ def first_text_node(nodes: Iterable[Node]) -> Node | None:
 def check_xml_bytes(data: bytes, source: str, max_bytes: int) -> "str | None":
     """The checks every reader shares, for XML bytes (UTF-16 allowed): a message or None."""
     if len(data) > max_bytes:
-        return f"too large: {len(data):,} bytes exceeds --max-bytes {max_bytes:,}"
+        from mtqa.readers import too_large
+
+        return too_large(len(data), max_bytes, source)
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         return "empty file: no text to check"
     if xml_encoding(data) not in ("utf-16", "utf-16le", "utf-16be") and b"\x00" in data[:8192]:

@@ -4,7 +4,9 @@ Both rules share one batched scoring pass per batch of documents (the
 ``fluency`` resource, :mod:`mtqa.fluency`); the scores are attached to each
 report as ``report.extra["fluency"]``.
 
-"fluency" in messages is the mean *tail level* of the words: for each word,
+Messages speak to an editor in plain English (what reads wrong, where to look);
+the statistics behind them stay in the finding's ``data``.  "fluency" in
+``data`` is the mean *tail level* of the words: for each word,
 log10 of the percentile rank (as a fraction) of its score — LM log-prob in
 context minus unigram log-prob — among clean-news words of its frequency
 class.  0 is a typical word, -1 a word as unexpected as the 10 % least
@@ -34,6 +36,15 @@ from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 import mtqa.fluency  # noqa: F401  (light: registers the "fluency" resource, imports no torch)
 from mtqa.finding import Finding, Severity
 from mtqa.rules.base import Rule, register
+
+# plain-English messages (the numbers behind them are in each finding's data)
+THROUGHOUT = "this sentence reads unlike English throughout: check its word order and any missing or stray words"
+SPAN_GARBLED = "these words read like a translation error: check for a missing, extra or misplaced word, or a wrong form"
+
+
+def _left_out(k: int) -> str:
+    return f" ({k} word{'s' if k != 1 else ''} explained by other findings left out)"
+
 
 if TYPE_CHECKING:  # pragma: no cover
     from mtqa.context import CheckContext
@@ -261,9 +272,9 @@ class DisfluentSentence(_FluencyRule):
     aircraft has limited its military activity").  Normalising per frequency
     class keeps name lists and rare words from drowning out what matters:
     scrambled word order, stray or missing function words, broken syntax.
-    The message names the measure that decided (quoting the stretch), its
-    score and percentile rank, the cut-off, and the sentence's SLOR;
-    confidence grows as the rank falls further below the cut-off.  Sentences
+    The message says in plain English what reads wrong (quoting the stretch
+    when it decided); the measure, scores, ranks, cut-off and SLOR are in the
+    finding's data; confidence grows as the rank falls further below the cut-off.  Sentences
     of fewer than 3 words and mostly ALL-CAPS sentences are not judged.  (A
     calibration written before the stretch measure judges the mean alone,
     with a warning to recalibrate.)
@@ -284,9 +295,6 @@ class DisfluentSentence(_FluencyRule):
     )
 
     def judge(self, doc, s, cal, keep):
-        from mtqa.fluency.calibration import bucket_label, bucket_of
-        from mtqa.fluency.scorer import STRETCH_WORDS
-
         if s.det and cal.has_detector:
             return self._judge_detector(doc, s, cal, keep)
         m = _flu001_measure(s, cal, keep)
@@ -297,7 +305,7 @@ class DisfluentSentence(_FluencyRule):
         pct = float(cal.cutoff(self.code))
         slor = sum(sc[i] for i in idx) / n
         lp = sum(s.lm[i] for i in idx) / max(1, sum(s.ntok[i] for i in idx))
-        extra = "" if keep is None else f"; {s.n_words - n} words explained by other findings left out"
+        extra = "" if keep is None else _left_out(s.n_words - n)
         data = {"percentile": pct, "fluency": round(tail, 4), "slor": round(slor, 4), "logprob": round(lp, 4),
                 "words": n}
         if m.stretch is not None:
@@ -311,20 +319,15 @@ class DisfluentSentence(_FluencyRule):
             if r_stretch <= r_mean and last - first + 1 > width:
                 # no unbroken run of kept words is long enough: the stretch is all the kept words,
                 # which explained words interrupt (so no one quote shows it)
-                what = (f"its {width} words left besides those explained by other findings (no unbroken "
-                        f"{STRETCH_WORDS}-word stretch remains) score {stretch:.2f}, lower than "
-                        f"{100 - r_stretch:.4g} % of clean news sentences' least fluent stretch")
+                msg = f"this sentence reads as garbled: check its word order, articles, prepositions and verbs{extra}"
             elif r_stretch <= r_mean:
                 quoted = " ".join(doc.text[w0:w1].split())
                 if len(quoted) > 80:
                     quoted = quoted[:77] + "..."
-                what = (f"its least fluent {width}-word stretch \"{quoted}\" scores {stretch:.2f}, "
-                        f"lower than {100 - r_stretch:.4g} % of clean news sentences' least fluent stretch")
+                msg = (f"this sentence reads as garbled: check the words \"{quoted}\" (word order, a missing or "
+                       f"stray word){extra}")
             else:
-                what = (f"its mean fluency {tail:.2f} is lower than {100 - r_mean:.4g} % of clean news sentences of "
-                        f"{bucket_label(bucket_of(n))} words")
-            msg = (f"sentence reads unlike clean news: {what} (percentile rank {lower:.4g}; cut-off {cut:.4g}, "
-                   f"percentile {pct:g} of clean sentences; SLOR {slor:.2f}{extra})")
+                msg = THROUGHOUT + extra
             data.update(measure="lower_rank", score=round(lower, 4), threshold=round(cut, 4), rank=round(rank, 4),
                         stretch_score=round(stretch, 4), stretch_rank=round(r_stretch, 4),
                         fluency_rank=round(r_mean, 4), stretch={"start": w0, "end": w1})
@@ -336,9 +339,7 @@ class DisfluentSentence(_FluencyRule):
             if not tail < cut:
                 return []
             rank = m.r_mean
-            msg = (f"sentence reads unlike clean news: fluency {tail:.2f} is below the cut-off {cut:.2f} "
-                   f"(percentile {pct:g} of clean news sentences of {bucket_label(bucket_of(n))} words; "
-                   f"SLOR {slor:.2f}{extra})")
+            msg = THROUGHOUT + extra
             data.update(measure="mean_tail", score=round(tail, 4), threshold=round(cut, 4), rank=round(rank, 4))
         conf = 0.5 + 0.5 * (1.0 - min(1.0, rank / pct)) if pct > 0 else 1.0
         return [self._make(doc, s.start, s.end, msg, conf, data, s, cal)]
@@ -360,7 +361,7 @@ class DisfluentSentence(_FluencyRule):
         n = len(idx)
         slor = sum(s.scores[i] for i in idx) / n
         lp = sum(s.lm[i] for i in idx) / max(1, sum(s.ntok[i] for i in idx))
-        extra = "" if keep is None else f"; {s.n_words - n} words explained by other findings left out"
+        extra = "" if keep is None else _left_out(s.n_words - n)
         data = {"measure": "detector", "score": round(score, 4), "threshold": round(cut, 4), "percentile": pct,
                 "rank": round(rank, 4), "slor": round(slor, 4), "logprob": round(lp, 4), "words": n}
         if score > cut:
@@ -369,9 +370,8 @@ class DisfluentSentence(_FluencyRule):
             quoted = " ".join(doc.text[s.words[near[0]][0]:s.words[near[-1]][1]].split())
             if len(quoted) > 80:
                 quoted = quoted[:77] + "..."
-            msg = (f"sentence reads like a translation error around \"{quoted}\": check the word order, articles, "
-                   f"prepositions and verbs there (the error detector scores it higher than {100 - rank:.4g} % of "
-                   f"clean news sentences{extra})")
+            msg = (f"this sentence reads like a translation error around \"{quoted}\": check the word order, "
+                   f"articles, prepositions and verbs there{extra}")
             data["word"] = {"start": w0, "end": w1}
             conf = 0.5 + 0.5 * (1.0 - min(1.0, rank / pct)) if pct > 0 else 1.0
             return [self._make(doc, s.start, s.end, msg, conf, data, s, cal)]
@@ -379,8 +379,7 @@ class DisfluentSentence(_FluencyRule):
         m = _flu001_measure(s, cal, keep)
         if m is None or not m.r_mean < salad:
             return []
-        msg = (f"sentence reads unlike English throughout (word order, missing or stray words): its mean fluency is "
-               f"lower than {100 - m.r_mean:.4g} % of clean news sentences of its length{extra}")
+        msg = THROUGHOUT + extra
         data.update(measure="mean_rank", score=round(m.r_mean, 4), threshold=salad, percentile=salad,
                     rank=round(m.r_mean, 4), fluency=round(m.mean, 4))
         conf = 0.5 + 0.5 * (1.0 - min(1.0, m.r_mean / salad)) if salad > 0 else 1.0
@@ -456,8 +455,7 @@ class DisfluentSpan(_FluencyRule):
                 start, end = s.words[first][0], s.words[last][1]
                 rank = cal.window_rank(worst)
                 conf = 0.5 + 0.5 * (1.0 - min(1.0, rank / pct)) if pct > 0 else 1.0
-                msg = (f"unusual word sequence: fluency {worst:.2f} over {width} words is below the cut-off "
-                       f"{cut:.2f} (percentile {pct:g} of {width}-word runs of clean news)")
+                msg = SPAN_GARBLED
                 data = {"score": round(worst, 4), "threshold": round(cut, 4), "percentile": pct,
                         "rank": round(rank, 4), "words": last - first + 1,
                         "word_scores": [round(s.scores[i], 3) for i in range(first, last + 1)]}
@@ -484,8 +482,7 @@ class DisfluentSpan(_FluencyRule):
                 rank = cal.detector_rank(worst, "word")
                 start, end = s.words[first][0], s.words[last][1]
                 conf = 0.5 + 0.5 * (1.0 - min(1.0, rank / pct)) if pct > 0 else 1.0
-                msg = ("this looks like a translation error (a missing, extra or misplaced word, or a wrong form); "
-                       f"the error detector scores it higher than {100 - rank:.4g} % of clean news words")
+                msg = SPAN_GARBLED
                 data = {"measure": "detector", "score": round(worst, 4), "threshold": round(cut, 4),
                         "percentile": pct, "rank": round(rank, 4), "words": last - first + 1,
                         "word_scores": [round(s.det[i], 3) for i in range(first, last + 1)]}
