@@ -1,7 +1,8 @@
 """Applying suggestions: the engine behind ``mtqa fix``.
 
 Only findings of rules marked ``fixable`` that carry a suggestion and reach
-the confidence threshold are applied.  Edits never overlap: when two
+the confidence threshold are applied, and by default only rules measured
+precise on clean news (:func:`fix_gate`, ``mtqa/data/fix_gate.tsv``).  Edits never overlap: when two
 candidate edits overlap, the one with the higher confidence wins (then the
 longer span, then the earlier one).  Edits are applied right to left so that
 earlier offsets stay valid.  :func:`fix_text` re-checks the result and
@@ -16,10 +17,12 @@ output is written atomically (:func:`mtqa.atomic.atomic_writer`).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 from mtqa.finding import Finding
+from mtqa.tables import read_tsv
 
 DEFAULT_MIN_CONFIDENCE = 0.8
 MAX_PASSES = 3
@@ -44,12 +47,29 @@ GUARD_RULES = ("ATT",)
 
 
 def left_for_the_editor(f: Finding, fixable: set[str]) -> bool:
-    """A finding no rule can fix (ATT001 "reports ." — the source is missing): an editor's job."""
-    return f.code not in fixable or f.suggestion is None
+    """A finding of a guard rule (ATT001 "reports ." — the source is missing): an editor's
+    job whose evidence is the spacing itself.  Other findings without a fix (an untranslated
+    word) are not hidden by tidying the space next to them."""
+    return f.code.startswith(GUARD_RULES) and (f.code not in fixable or f.suggestion is None)
 
 
-def plan(findings: Iterable[Finding], fixable: set[str], min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> list[Edit]:
+@lru_cache(maxsize=1)
+def fix_gate() -> dict[str, float]:
+    """Rule code → the confidence from which ``mtqa fix`` applies its suggestions.
+
+    Only rules whose fixes were measured precise on clean native news are listed
+    (``mtqa/data/fix_gate.tsv``, measured with ``benchmarks/fix_precision.py``); a
+    fixable rule that is not listed is applied only with ``--unsafe-fixes``."""
+    return {r["code"]: float(r["min_confidence"]) for r in read_tsv("fix_gate.tsv")}
+
+
+def plan(findings: Iterable[Finding], fixable: set[str], min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+         gate: "dict[str, float] | None" = None) -> list[Edit]:
     """Non-overlapping edits from findings, in text order.
+
+    With a ``gate`` (:func:`fix_gate`), a rule's finding is applied only if the rule
+    is in it and the finding reaches the rule's minimum confidence as well as
+    ``min_confidence``; without one, every fixable rule at ``min_confidence``.
 
     A typography fix that covers or touches a finding left for the editor
     (:func:`left_for_the_editor`) is not applied: tidying "reports ." into
@@ -64,6 +84,7 @@ def plan(findings: Iterable[Finding], fixable: set[str], min_confidence: float =
         Edit(f.start, f.end, f.text, f.suggestion, f.code, f.confidence, f.message)
         for f in findings
         if f.code in fixable and f.suggestion is not None and f.confidence >= min_confidence
+        and (gate is None or (f.code in gate and f.confidence >= gate[f.code]))
         and f.suggestion != f.text and f.end > f.start and not near_editor_finding(f)
     ]
     # strongest first, then take what does not overlap what was taken
@@ -90,14 +111,17 @@ def fixable_codes(checker) -> set[str]:
 
 
 def fix_text(text: str, checker, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-             source: str = "<text>") -> tuple[str, list[Edit]]:
-    """The fixed text and every edit applied (over all passes, in the order applied)."""
+             source: str = "<text>", unsafe: bool = False) -> tuple[str, list[Edit]]:
+    """The fixed text and every edit applied (over all passes, in the order applied).
+
+    Only the rules of :func:`fix_gate`, from their measured confidence, unless ``unsafe``."""
     codes = fixable_codes(checker)
+    gate = None if unsafe else fix_gate()
     applied: list[Edit] = []
     current = text
     for n in range(MAX_PASSES):
         report = checker.check_text(current, source=source)
-        edits = [replace(e, pass_no=n) for e in plan(report.findings, codes, min_confidence)]
+        edits = [replace(e, pass_no=n) for e in plan(report.findings, codes, min_confidence, gate)]
         if not edits:
             break
         current = apply(current, edits)

@@ -1,5 +1,6 @@
 """`mtqa fix`: the seed check, idempotence, atomic in-place writes, refusals."""
 
+import json
 import os
 import stat
 
@@ -9,7 +10,7 @@ from mtqa import Checker, Config
 from mtqa.finding import Finding, Severity
 from mtqa.fix import Edit, apply, fix_text, plan
 
-from conftest import SEED
+from conftest import SEED, run_mtqa
 
 
 def _expected_after_fix(text, expected, families=("name", "phrase", "casing")):
@@ -178,3 +179,40 @@ def test_plan_keeps_typography_fixes_off_findings_left_for_the_editor():
     assert [e.code for e in edits] == ["NAM001", "TYP003"]
     assert apply(text, edits) == "said Peskov, reports . Then “Josh Earnest said"
     assert [e.code for e in plan([typ, nam, spaces], fixable, 0.8)] == ["TYP001", "NAM001", "TYP003"]
+
+
+# -- the fix gate: only rules measured precise on clean news are applied -------------
+
+GATED_TEXT = ("The bill stalled after House Speaker Nancy Pelos refused to schedule a vote.\n\n"
+              "A Kremlin spokesman said two days later that sanctions were not discussed. White House "
+              "press secretary Sarah Huckabee Sanders told reporters the president would sign it.\n")
+
+
+def test_fix_gate_lists_only_real_fixable_rules():
+    from mtqa.fix import fix_gate
+    from mtqa.rules import all_rules
+
+    fixable = {r.code for r in all_rules() if r.fixable}
+    gate = fix_gate()
+    assert gate and set(gate) <= fixable
+    assert all(0.0 <= v <= 1.0 for v in gate.values())
+
+
+def test_fix_never_lowercases_a_proper_noun_in_a_title(tmp_path):
+    p = tmp_path / "wire.txt"
+    p.write_text(GATED_TEXT.split("\n\n")[1], encoding="utf-8")
+    r = run_mtqa("fix", str(p), "--unsafe-fixes")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == p.read_text(encoding="utf-8")  # Kremlin, White House kept
+
+
+def test_name_below_its_gate_is_reported_not_applied(tmp_path):
+    p = tmp_path / "story.txt"
+    p.write_text(GATED_TEXT, encoding="utf-8")
+    checked = run_mtqa("check", str(p), "--no-fluency", "--format", "json", "--select", "NAM")
+    (f,) = json.loads(checked.stdout)["documents"][0]["findings"]
+    assert (f["code"], f["suggestion"]) == ("NAM001", "Nancy Pelosi") and f["confidence"] < 0.9
+    safe = run_mtqa("fix", str(p))
+    assert safe.returncode == 0 and safe.stdout == GATED_TEXT
+    unsafe = run_mtqa("fix", str(p), "--unsafe-fixes")
+    assert unsafe.returncode == 0 and "Speaker Nancy Pelosi refused" in unsafe.stdout

@@ -24,6 +24,7 @@ def fix(
     gazetteer: Optional[List[str]] = typer.Option(None, "--gazetteer", help="Extra gazetteer file (repeatable)."),
     house_style: Optional[List[str]] = typer.Option(None, "--house-style", help=HOUSE_STYLE_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary on stderr."),
+    unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="Also apply rules not measured precise on clean news (see mtqa/data/fix_gate.tsv) and names below their gate."),
 ) -> None:
     """Apply name, phrase, casing, typography and repetition suggestions above --min-confidence.
 
@@ -32,7 +33,8 @@ def fix(
     their BOM and line endings kept.  Running fix twice changes nothing the
     second time.  Only plain-text inputs can be fixed.  A typography fix that
     touches a finding no rule can fix (ATT001 'reports .': a dropped source) is
-    left for the editor.
+    left for the editor.  Only rules measured precise on clean news are applied
+    (mtqa/data/fix_gate.tsv); --unsafe-fixes applies every suggestion.
     """
     from pathlib import Path
 
@@ -96,7 +98,7 @@ def fix(
                 status = 2
                 continue
             text, bom = ft.text, ft.bom
-        fixed, edits = fix_text(text, checker, min_confidence, source=path)
+        fixed, edits = fix_text(text, checker, min_confidence, source=path, unsafe=unsafe_fixes)
         n_edits += len(edits)
         n_files += bool(edits)
         if diff:
