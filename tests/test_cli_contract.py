@@ -165,3 +165,74 @@ def test_names_report_says_what_a_variant_spelling_is():
     assert "a variant transliteration of the standard English spelling 'Dmitry Peskov'" in peskov
     assert "Ukrainian" not in peskov  # a Russian official's name, spelt another way
     assert "Russian-derived form of a Ukrainian name" in rows["Petr Poroshenko"]["evidence"]
+
+
+LOADED = """
+import sys
+sys.argv = ["mtqa", *sys.argv[1:]]
+from mtqa.cli import main
+try:
+    main()
+except SystemExit as e:
+    code = e.code
+sys.stdout.flush()
+heavy = sorted(m for m in ("torch", "transformers", "safetensors", "tokenizers") if m in sys.modules)
+sys.stderr.write(f"\\nEXIT {code} HEAVY {','.join(heavy) or '-'}\\n")
+"""
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "--no-fluency", str(SEED)],
+    ["check", "--no-fluency", "-f", "json", str(SEED)],
+    ["rules"],
+    ["normalize", "Dzhebhat an-Nusra"],
+    ["names", str(SEED)],
+    ["fix", str(SEED)],
+    ["score", "tests/fixtures/wire/score/hyp.txt", "--ref", "tests/fixtures/wire/score/ref.txt"],
+], ids=lambda a: " ".join(a[:2]))
+def test_commands_that_score_no_fluency_never_import_torch(args):
+    r = subprocess.run([sys.executable, "-c", LOADED, *args], capture_output=True, text=True, cwd=ROOT,
+                       timeout=300, env={**os.environ, "NO_COLOR": "1"})
+    last = r.stderr.strip().splitlines()[-1]
+    assert last.startswith("EXIT ") and last.split()[1] in ("0", "1"), r.stderr
+    assert last.endswith("HEAVY -"), last
+
+
+NO_NETWORK = '''
+import socket
+
+def _refuse(*args, **kwargs):
+    raise OSError("mtqa test: network access attempted")
+
+socket.socket.connect = _refuse
+socket.socket.connect_ex = _refuse
+socket.create_connection = _refuse
+socket.getaddrinfo = _refuse
+'''
+
+
+def test_check_with_the_fluency_model_makes_no_network_call(tmp_path):
+    """The default model when it is in the cache (else the fast tier): the check runs with every
+    socket connection refused, and without HF_HUB_OFFLINE to hide a download attempt."""
+    from mtqa.fluency import DEFAULT_MODEL, SHIPPED_MODEL, FluencyError, resolve_model
+
+    guard = tmp_path / "guard"
+    guard.mkdir()
+    (guard / "sitecustomize.py").write_text(NO_NETWORK, encoding="utf-8")
+    try:
+        resolve_model(DEFAULT_MODEL)
+        model = DEFAULT_MODEL
+    except FluencyError:
+        model = SHIPPED_MODEL
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
+    env["PYTHONPATH"] = os.pathsep.join([str(guard), str(ROOT), env.get("PYTHONPATH", "")])
+    probe = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9))"],
+                           capture_output=True, text=True, env=env, timeout=60)
+    assert "network access attempted" in probe.stderr  # the guard is in place
+    r = subprocess.run([sys.executable, "-m", "mtqa", "check", str(SEED), "--model", model, "--device", "cpu",
+                        "-f", "json"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+    assert r.returncode == 1, r.stderr  # the seed's errors; not 2 (a model that could not load)
+    assert "network access attempted" not in r.stderr and "Traceback" not in r.stderr
+    import json
+
+    assert json.loads(r.stdout)["documents"][0]["summary"]["fluency"]
