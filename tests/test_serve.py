@@ -109,6 +109,16 @@ def without_utf16(findings: list[dict]) -> list[dict]:
 
 # -- /v1/check ---------------------------------------------------------------------------------------
 
+def test_utf16_offsets_round_trip():
+    from mtqa.serve.offsets import Utf16Offsets
+
+    for text in ("plain ascii", "café 😀 x 😀😀 𝔘 end", "😀", ""):
+        u16 = Utf16Offsets(text)
+        for cp in range(len(text) + 1):
+            unit = u16.utf16(cp)
+            assert unit == len(text[:cp].encode("utf-16-le")) // 2 and u16.code_point(unit) == cp
+
+
 def test_health_says_what_runs(api):
     r = api.get("/health")
     assert r.status_code == 200
@@ -280,6 +290,7 @@ def test_fix_equals_mtqa_fix_and_is_idempotent(api, seed_text):
     # only plain text is rewritten, and confidence is bounded as in `mtqa fix`
     nitf = (WIRE / "story.nitf.xml").read_text(encoding="utf-8")
     assert api.post("/v1/fix", json={"document": nitf, "format": "nitf"}).status_code == 400
+    assert api.post("/v1/fix", json={"text": nitf}).status_code == 400  # markup sent as text is not rewritten
     assert api.post("/v1/fix", json={"text": seed_text, "min_confidence": -1}).status_code == 400
     strict = api.post("/v1/fix", json={"text": seed_text, "min_confidence": 1.0}).json()
     assert all(e["confidence"] >= 1.0 for e in strict["edits"])
@@ -501,6 +512,14 @@ def test_fluency_findings_come_back_with_the_fast_model(tmp_path_factory, tmp_pa
             assert r.status_code == 400 and "newslm-5m" in r.json()["error"]
             lt = c.post("/v2/check", data={"text": GARBLED, "language": "en-US"}).json()
             assert {"FLU001", "FLU002"} <= {m["rule"]["id"] for m in lt["matches"]}
+            # scored in one model batch, each document gets what it gets alone
+            items = [{"text": GARBLED}, {"text": SEED.read_text(encoding="utf-8")}]
+            batch = c.post("/v1/check/batch", json={"documents": items}).json()["documents"]
+            alone = [c.post("/v1/check", json=item).json()["documents"][0] for item in items]
+            spans = lambda d: [(f["code"], f["start"], f["end"]) for f in d["findings"]]  # noqa: E731
+            assert [spans(d) for d in batch] == [spans(d) for d in alone]
+            for b, a in zip(batch, alone):  # the same scores (a batch may round differently in the last bits)
+                assert b["summary"]["fluency"]["slor"] == pytest.approx(a["summary"]["fluency"]["slor"], abs=1e-4)
     finally:
         s.stop()
 

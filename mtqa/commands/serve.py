@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import List, Optional
 
@@ -35,6 +36,7 @@ def serve(
     device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda"),
     precision: Optional[str] = typer.Option(None, "--precision", help="CPU matrix products: auto | fp32 | bf16."),
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Largest document accepted, in bytes (default 10 MB)."),
+    threads: Optional[int] = typer.Option(None, "--threads", help="CPU threads for the model (default: one per physical core, or OMP_NUM_THREADS); fewer leaves a core to the HTTP side."),
 ) -> None:
     """Serve the checks over HTTP: /v1/check, /v1/check/batch, /v1/names, /v1/fix, a
     LanguageTool-compatible /v2/check, /health and /metrics.  The model is loaded once;
@@ -56,6 +58,13 @@ def serve(
             raise _die(f"{name} must be at least {low}")
     if timeout <= 0 or batch_wait_ms < 0:
         raise _die("--timeout must be positive and --batch-wait-ms not negative")
+    if threads is not None:
+        if threads < 1:
+            raise _die("--threads must be at least 1")
+        # read by torch when it starts (it is not imported yet), and by the engine, which then keeps it
+        os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(threads)
+        if "torch" in sys.modules:
+            sys.modules["torch"].set_num_threads(threads)
     cfg = build_config(config, select, ignore, None, fail_on, allow, gazetteer, fluency, model, device, max_bytes,
                        None, house_style, precision)
     keys: tuple[bytes, ...] = ()

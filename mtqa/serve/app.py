@@ -180,6 +180,8 @@ def create_app(settings: Settings, checker: Checker, model: str | None = None) -
         (docs,) = inputs.request_documents({k: data[k] for k in ("text", "source") if k in data}, settings,
                                            batch=False)
         doc = docs[0]
+        if doc.text.lstrip("\ufeff \t\r\n").startswith(("{", "<")):  # as `mtqa fix` refuses such files
+            raise bad_request("only plain text can be fixed: this looks like JSON or markup, which fix would break")
         fixed, edits = await svc.call(opts.checker_key,
                                       lambda checker: fix_text(doc.text, checker, min_conf, source=doc.source))
         return _json(responses.fix_json(doc.text, fixed, edits, doc.source))

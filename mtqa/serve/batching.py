@@ -27,6 +27,7 @@ from typing import Any, Callable
 from mtqa.checker import Checker
 from mtqa.config import Config
 from mtqa.document import Document
+from mtqa.serve.memory import Trimmer
 
 MAX_CHECKERS = 32
 
@@ -77,7 +78,7 @@ class MicroBatcher:
         self._checkers: OrderedDict[tuple, Checker] = OrderedDict()
         self._stopped = False
         self._thread: threading.Thread | None = None
-        self.busy = False
+        self._trimmer = Trimmer()
 
     # -- the event loop's side ----------------------------------------------------------------------
     @property
@@ -127,11 +128,12 @@ class MicroBatcher:
                     return
                 first = self._queue.popleft()
             jobs = [first] if first.call is not None else self._collect(first)
-            self.busy = True
             try:
                 self._process(jobs)
-            finally:
-                self.busy = False
+            except Exception as e:  # noqa: BLE001 - never let the worker die: the callers get the error
+                for job in jobs:
+                    job.finish(error=e)
+            self._trimmer.maybe()  # freed batch buffers back to the system: RSS stays flat
 
     def _collect(self, first: Job) -> list[Job]:
         """``first`` plus the check jobs that arrive within the wait, up to max_documents documents."""
