@@ -37,7 +37,7 @@ class QueueFull(Exception):
 
 
 class Abandoned(Exception):
-    """The caller stopped waiting (timed out) before the worker got to the job."""
+    """The server is stopping: a job still waiting will not be checked."""
 
 
 @dataclass(eq=False)
@@ -47,7 +47,6 @@ class Job:
     key: tuple | None = None  # checker key of a check job
     documents: list[Document] = field(default_factory=list)
     call: Callable[[Checker], Any] | None = None  # a job that runs alone with the key's checker
-    enqueued: float = field(default_factory=time.perf_counter)
 
     def finish(self, result: Any = None, error: BaseException | None = None) -> None:
         def _set() -> None:
@@ -58,7 +57,10 @@ class Job:
             else:
                 self.future.set_result(result)
 
-        self.loop.call_soon_threadsafe(_set)
+        try:
+            self.loop.call_soon_threadsafe(_set)
+        except RuntimeError:  # the event loop has closed (shutting down): nobody is waiting
+            pass
 
 
 class MicroBatcher:
