@@ -6,4 +6,4 @@ Each module imports ``app`` from :mod:`mtqa.cli` and registers its commands
 imports light (import heavy modules inside the command functions).
 """
 
-COMMAND_MODULES = ("names", "normalize", "fix", "gazetteer", "model", "score", "report", "serve")
+COMMAND_MODULES = ("names", "normalize", "fix", "gazetteer", "model", "score", "report", "serve", "backfill")
