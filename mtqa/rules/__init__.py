@@ -20,7 +20,7 @@ from __future__ import annotations
 from mtqa.importing import import_listed
 from mtqa.rules.base import REGISTRY, Rule, matches_code, register
 
-FAMILY_MODULES = ("casing", "quotes", "attribution", "typography", "language", "repetition", "names", "phrases", "fluency")
+FAMILY_MODULES = ("casing", "casing_names", "quotes", "attribution", "typography", "language", "repetition", "names", "phrases", "fluency")
 
 __all__ = ["REGISTRY", "Rule", "all_rules", "get_rule", "matches_code", "register"]
 

@@ -1,0 +1,72 @@
+"""Casing recall (CAS003, CAS004): proper nouns written in lower case and words of a
+name left in capitals, the slips editors fixed in real MT output, with the suggestion
+each should get; ordinary words that are also names ("turkey", "china", "bill",
+"polish") are left alone without evidence."""
+
+import pytest
+
+from conftest import run_mtqa
+
+from mtqa import Checker
+from mtqa.config import Config
+
+CHECKER = Checker(Config(select=["CAS"], fluency=False))
+
+
+def suggestions(text: str) -> list[tuple[str, str, str]]:
+    return [(f.code, f.text, f.suggestion) for f in CHECKER.check_text(text).findings]
+
+
+@pytest.mark.parametrize("text,found,suggestion", [
+    # a multiword organisation in lower case
+    ("Leaders of the shanghai cooperation organization met in Beijing on Friday.",
+     "shanghai cooperation organization", "Shanghai Cooperation Organization"),
+    # a nationality (countryinfo's demonyms and their plurals)
+    ("The russians said the talks in Geneva would continue.", "russians", "Russians"),
+    ("Officials said ukrainian troops had left the town of Bakhmut.", "ukrainian", "Ukrainian"),
+    # an agency or outlet
+    ("The report was carried by tass on Thursday, Moscow said.", "tass", "TASS"),
+    ("The figures were published by interfax late on Monday.", "interfax", "Interfax"),
+    # a month or a day
+    ("The summit is planned for wednesday in Brussels, diplomats said.", "wednesday", "Wednesday"),
+])
+def test_lowercase_proper_noun_gets_the_casing_news_uses(text, found, suggestion):
+    assert ("CAS003", found, suggestion) in suggestions(text)
+
+
+@pytest.mark.parametrize("text,found,suggestion", [
+    ("The decision was announced by TATYANA Arabadzhi, the head of the district.", "TATYANA", "Tatyana"),
+    ("He was appointed GENERAL Director of the company in May.", "GENERAL", "General"),
+])
+def test_word_of_a_name_in_capitals_gets_title_case(text, found, suggestion):
+    assert ("CAS004", found, suggestion) in suggestions(text)
+
+
+@pytest.mark.parametrize("text", [
+    "He carved the turkey for the family on Thursday.",
+    "The cups were made of fine china in Stoke.",
+    "The Senate passed the bill on Monday.",
+    "Polish the silver before the guests arrive, Smith said.",
+    "They marched on the capital in march, Smith said.",
+    "They live in a white house by the sea, Smith said.",
+    "NATO Secretary General Jens Stoltenberg spoke in Brussels.",
+    "MOSCOW, Dec 4 (Reuters) - Russia said on Monday it would respond.",
+    "RUSSIA AND UKRAINE AGREE TO TALKS IN ISTANBUL",
+    "The report was carried by TASS and the FBI Director testified.",
+    "Follow @tass on Twitter, the agency said.",
+])
+def test_ordinary_words_acronyms_and_headlines_pass(text):
+    assert [c for c, *_ in suggestions(text) if c in ("CAS003", "CAS004")] == []
+
+
+def test_ambiguous_nationality_needs_a_noun_after_it():
+    assert ("CAS003", "polish", "Polish") in suggestions("The polish government closed the border on Monday.")
+    assert suggestions("Polish the silver, then polish the brass, Smith said.") == []
+
+
+def test_fix_writes_the_casing_news_uses(tmp_path):
+    p = tmp_path / "mt.txt"
+    p.write_text("The russians said the report was carried by tass on Thursday.\n", encoding="utf-8")
+    r = run_mtqa("fix", str(p))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "The Russians said the report was carried by TASS on Thursday.\n"
