@@ -43,7 +43,8 @@ import json, os, sys
 from mtqa.config import load
 from mtqa.formatters import RunSummary, get_formatter
 from mtqa.gate import fails
-from mtqa.parallel import Timer, check_paths_parallel, worker_peak_rss_kib
+from mtqa.parallel import check_paths_parallel, worker_peak_rss_kib
+from mtqa.summary_table import Timer
 from mtqa.readers import ReadError, ReadOptions
 
 if __name__ == "__main__":

@@ -67,9 +67,13 @@ class Checker:
         per_doc: list[list[Finding]] = [[] for _ in docs]
         reports = [DocumentReport(d, []) for d in docs]
         self.ctx.put("reports", reports)  # batched rules may attach extras (scores)
-        for rule in self.rules:
+        progress = self.ctx.progress
+        chars = sum(len(d.text) for d in docs) if progress else 0
+        for k, rule in enumerate(self.rules):
             for i, found in enumerate(rule.check_batch(docs, self.ctx)):
                 per_doc[i].extend(found)
+            if progress:
+                progress("rules", k + 1, len(self.rules), chars)
         for rep, found in zip(reports, per_doc):
             rep.findings = self._finish(rep.document, found)
         return reports

@@ -164,50 +164,55 @@ def _output(path: Optional[str]):
 
 
 class _ProgressBar:
-    """A rich progress bar on stderr for ``mtqa check`` over many files or long inputs.
+    """A rich progress bar on stderr for ``mtqa check`` over many files or long documents.
 
-    Shown only when stderr is a terminal, the report does not go to that
-    terminal too (findings streaming by are progress enough, and a bar would
-    garble them), and the run is big enough to wait for (:data:`MIN_FILES`
-    files or :data:`MIN_BYTES` bytes).  Progress is in bytes of input: each
-    checked document advances it by its text, and each finished file is then
-    counted at its size on disk.  Messages written to stderr meanwhile (read
-    errors, warnings) are printed above the bar.
+    Shown only when stderr is a terminal, not with ``--quiet``, not when the
+    report goes to that terminal too (findings streaming by are progress
+    enough, and a bar would garble them), and for a run big enough to wait
+    for: :data:`MIN_FILES` files, :data:`MIN_BYTES` bytes, or any input with
+    the fluency model on.  It never writes to the report.  The first line
+    counts input bytes, files done of all and findings so far; a second one
+    follows a long document (:data:`LONG_CHARS` characters or more) through
+    the rules and the fluency model (tokens scored of all), reported by
+    the checker through ``CheckContext.progress`` (``--jobs 1`` only: with
+    workers, documents are checked out of sight).  Messages written to stderr
+    meanwhile (read errors, warnings) are printed above the bar.
     """
 
     MIN_FILES = 10
     MIN_BYTES = 256 * 1024
+    LONG_CHARS = 100_000
 
     def __init__(self, sizes: "dict[str, int] | None" = None):
         self.sizes = sizes or {}
         self.progress = None
-        self.task = None
-        self.done_files = 0
-        self.done_bytes = 0
+        self.task = self.doc_task = None
+        self.done_files = self.done_bytes = self.findings = 0
         self.current: "str | None" = None
         self.current_bytes = 0
 
     @classmethod
-    def maybe(cls, paths, opts, output: "str | None", enabled: bool = True) -> "_ProgressBar":
+    def maybe(cls, paths, opts, output: "str | None", enabled: bool = True, fluency: bool = False) -> "_ProgressBar":
         to_terminal = (not output or output == "-") and sys.stdout.isatty()
         if not enabled or to_terminal or not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
             return cls()
         sizes = _input_sizes(paths, opts, limit=100_000)
-        if sizes is None or (len(sizes) < cls.MIN_FILES and sum(sizes.values()) < cls.MIN_BYTES):
+        if not sizes or (len(sizes) < cls.MIN_FILES and sum(sizes.values()) < cls.MIN_BYTES and not fluency):
             return cls()
         return cls(sizes)
 
     def __enter__(self) -> "_ProgressBar":
         if self.sizes:
             from rich.console import Console
-            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+            from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-            self.progress = Progress(TextColumn("checking"), BarColumn(), DownloadColumn(),
-                                     TextColumn("{task.fields[files]}"), TimeRemainingColumn(),
+            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                                     TextColumn("{task.fields[info]}"), TimeRemainingColumn(),
                                      console=Console(stderr=True), transient=True, redirect_stdout=False,
                                      redirect_stderr=True)
-            self.task = self.progress.add_task("check", total=sum(self.sizes.values()),
-                                               files=f"0/{len(self.sizes)} files")
+            self.task = self.progress.add_task("checking", total=sum(self.sizes.values()) or 1,
+                                               info=f"0/{len(self.sizes)} files, 0 findings")
+            self.doc_task = self.progress.add_task("", total=1, visible=False, info="")
             self.progress.start()
         return self
 
@@ -222,6 +227,14 @@ class _ProgressBar:
                 self._advance(item)
             yield item
 
+    def on_document(self, stage: str, done: int, total: int, chars: int) -> None:
+        """``CheckContext.progress``: a stage of checking the current batch of documents."""
+        if self.progress is None or chars < self.LONG_CHARS:
+            return
+        info = f"rule {done}/{total}" if stage == "rules" else f"{done:,}/{total:,} tokens"
+        self.progress.update(self.doc_task, description=f"  {stage}", total=max(total, 1), completed=done,
+                             info=info, visible=True)
+
     def _advance(self, item) -> None:
         src = getattr(item, "document", None)
         source = src.source if src is not None else getattr(item, "source", None)
@@ -233,9 +246,12 @@ class _ProgressBar:
             self.current, self.current_bytes = source, 0
         if src is not None:
             self.current_bytes += len(src.text.encode("utf-8", "surrogatepass"))
+            self.findings += len(item.findings)
         cap = self.sizes.get(self.current, self.current_bytes)
+        done = self.done_files + (1 if self.current in self.sizes and self.current_bytes >= cap else 0)
         self.progress.update(self.task, completed=self.done_bytes + min(self.current_bytes, cap),
-                             files=f"{self.done_files}/{len(self.sizes)} files")
+                             info=f"{done}/{len(self.sizes)} files, {self.findings:,} findings")
+        self.progress.update(self.doc_task, visible=False)
 
 
 def _input_sizes(paths, opts, limit: int) -> "dict[str, int] | None":
@@ -287,7 +303,7 @@ def check(
     device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda"),
     precision: Optional[str] = typer.Option(None, "--precision", help="CPU matrix products: auto (bf16 where the CPU has native bf16, else fp32) | fp32 | bf16."),
     color: str = typer.Option("auto", "--color", help="auto | always | never"),
-    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes that read and check (0: one per CPU); the fluency model runs batched in this process."),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes that read and check, each with its own rules and model (0: one per CPU)."),
     ref: Optional[str] = typer.Option(None, "--ref", help="Reference translation (a file, or a directory mirroring the inputs): adds per-document chrF to the report."),
 ) -> None:
     """Check files and report findings; exit 0 (clean), 1 (findings at --fail-on) or 2 (unreadable input)."""
@@ -320,7 +336,7 @@ def check(
             raise _die(f"--ref {ref}: no such file or directory")
         resolver = ReferenceResolver(paths, ref, opts)
     from mtqa.fluency import FluencyError
-    from mtqa.parallel import Timer
+    from mtqa.summary_table import Timer
 
     timer = Timer()
     checker = Checker(cfg)
@@ -335,7 +351,8 @@ def check(
     summary.exit_code = None  # set once every input is checked
     files, last_source = 0, None
     started = time.perf_counter()
-    bar = _ProgressBar.maybe(paths, opts, output, enabled=not quiet)
+    bar = _ProgressBar.maybe(paths, opts, output, enabled=not quiet, fluency=cfg.fluency)
+    checker.ctx.progress = bar.on_document if bar.sizes else None
     try:
         with bar, _output(output) as out:
             fmt = fmt_cls(out, color=use_color, fail_on=cfg.fail_on, statistics=statistics, quiet=quiet,
@@ -364,7 +381,7 @@ def check(
         if output and output != "-" and not quiet:
             say_wrote(f"the {REPORT_NAMES.get(format, format)} report", output)
         if format == "text" and (statistics or (sys.stderr.isatty() and not quiet)):
-            from mtqa.parallel import print_summary_table
+            from mtqa.summary_table import print_summary_table
 
             print_summary_table(summary, files=files, seconds=timer.wall, cpu=timer.cpu,
                                 color=False if color == "never" else None)

@@ -197,6 +197,8 @@ class FluencyScorer:
         self.calibration_problem = calibration_problem
         self.detector = detector
         self.warned = False
+        # progress(stage, done, total, chars): tokens scored of all, for mtqa check's bar (CheckContext.progress)
+        self.progress: "Callable[[str, int, int, int], None] | None" = None
 
     @classmethod
     def from_config(cls, config: "Config") -> "FluencyScorer":
@@ -225,6 +227,8 @@ class FluencyScorer:
         unit_info = [word_units(m.text) for m in mapped]
         live = [i for i, (u, _) in enumerate(unit_info) if u]
         ids, offs = self.engine.encode([mapped[i].text for i in live])
+        if progress is None and self.progress is not None:
+            progress = self._reporter(sum(len(x) for x in ids), sum(len(t) for t in texts))
         dets: list[list[float] | None] = [None] * len(live)
         if self.detector is not None and batched:
             lps = self._detect(ids, offs, [unit_info[i][1] for i in live], [len(unit_info[i][0]) for i in live],
@@ -257,6 +261,16 @@ class FluencyScorer:
             out[i] = SentenceScore(start, end, words, lm, uni, ntok, texts_, dets[k])
         self._fill_tails([s for s in out if s is not None])
         return out
+
+    def _reporter(self, tokens: int, chars: int) -> Callable[[int], None]:
+        done = 0
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            self.progress("fluency", done, tokens, chars)
+
+        return step
 
     def _detect(self, ids, offs, owners, n_units, dets, progress) -> list:
         """Log-probs of every sequence and, into ``dets``, the detector's word scores: features
