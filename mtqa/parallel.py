@@ -165,11 +165,20 @@ def _read_unit(unit: Unit, options: ReadOptions) -> Iterator[Any]:
         with open(unit.path, "rb") as fh:
             fh.seek(unit.start)
             data = fh.read(unit.end - unit.start)
+            before, after = _context_lines(fh, unit) if unit.fmt == "lines" else (b"", b"")
     except OSError as e:
         yield ReadError(unit.path, f"cannot read: {e.strerror or e}")
         return
-    base = unit.line_base
-    for item in read_stream(io.BufferedReader(io.BytesIO(data)), unit.path, options, unit.fmt):
+    # a segment read one per line carries the segments around it (Document.neighbours):
+    # the lines just outside the range are read too, and dropped after reading, so that a
+    # range's first and last segments see what they see in a one-process run
+    skip_first, skip_last = before.count(b"\n"), after.count(b"\n")
+    base = unit.line_base - skip_first
+    items = read_stream(io.BufferedReader(io.BytesIO(before + data + after)), unit.path, options, unit.fmt)
+    if skip_first or skip_last:
+        items = list(items)
+        items = items[skip_first:len(items) - skip_last]
+    for item in items:
         if isinstance(item, Document):  # records, lines and error names as those of the whole file
             if item.record is not None:
                 item.record += base
@@ -182,6 +191,28 @@ def _read_unit(unit: Unit, options: ReadOptions) -> Iterator[Any]:
         yield item
 
 
+def _context_lines(fh, unit: Unit, window: int = 1 << 16) -> tuple[bytes, bytes]:
+    """Up to CONTEXT_LINES whole lines before and after the unit's range (bytes, each line
+    ended by a newline)."""
+    from mtqa.readers.lines import CONTEXT_LINES
+
+    lo = max(0, unit.start - window)
+    fh.seek(lo)
+    head = fh.read(unit.start - lo)
+    lines = head.split(b"\n")[:-1]  # whole lines before the range (the last piece is empty)
+    if lo > 0:
+        lines = lines[1:]  # the first piece may be cut
+    before = b"".join(ln + b"\n" for ln in lines[-CONTEXT_LINES:])
+    fh.seek(unit.end)
+    tail = fh.read(window)
+    pieces = tail.split(b"\n")
+    whole = pieces[:-1]  # lines ended by a newline; the last piece is empty or cut ...
+    if len(tail) < window and pieces[-1]:
+        whole.append(pieces[-1])  # ... or the file's last line, without a newline
+    after = b"".join(ln + b"\n" for ln in whole[:CONTEXT_LINES])
+    return before, after
+
+
 def _slim(item: Any) -> Any:
     """A report, cheap to send back: the document without its caches and origin map (its
     findings already carry lines and columns), the findings without closures."""
@@ -190,7 +221,7 @@ def _slim(item: Any) -> Any:
         words = doc.word_count()  # the parent's summary needs it
         for key in [k for k in doc.__dict__ if k.startswith("_")]:
             del doc.__dict__[key]
-        doc._tokens = doc._nfc = doc._line_starts = doc.origin = None
+        doc._tokens = doc._nfc = doc._line_starts = doc.origin = doc.neighbours = None
         doc.__dict__["_words"] = words
         for f in item.findings:
             if getattr(f, "recheck", None) is not None:

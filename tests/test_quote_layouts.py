@@ -90,3 +90,19 @@ def test_input_format_lines_pairs_across_segments(tmp_path, seed_text):
     broken = "He said “we will go.\n\nThe talks ended on Friday.\nThey left,” the agency said.\n"
     assert [(r, c, t) for r, c, _, _, t in _lines_findings(tmp_path, broken)] == [
         (0, "QUO001", "“we"), (3, "QUO002", "”")]
+
+
+def test_input_format_lines_pairs_across_the_ranges_of_jobs(tmp_path, seed_text):
+    """--jobs cuts a big lines file into ranges; a segment at a range's edge still sees
+    the segments around it: the same findings as one process."""
+    text = (one_sentence_per_line(seed_text) + "\n") * 60  # over 64 KB ranges: 3 of them
+    p = tmp_path / "segments.txt"
+    p.write_text(text, encoding="utf-8")
+    out = {}
+    for jobs in ("1", "2"):
+        r = run_mtqa("check", str(p), "--input-format", "lines", "--no-fluency", "--select", "QUO",
+                     "--format", "json", "--jobs", jobs)
+        assert r.returncode in (0, 1), r.stderr
+        out[jobs] = [(d["record"], f["code"], f["start"]) for d in json.loads(r.stdout)["documents"]
+                     for f in d["findings"]]
+    assert out["1"] == out["2"] and len(out["1"]) >= 120
