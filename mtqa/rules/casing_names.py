@@ -147,6 +147,27 @@ def _common_word(word: str, casing) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _single_words() -> frozenset[str]:
+    """Every word the single-word checks know: nationalities, gazetteer names, days and months."""
+    return frozenset([*demonyms(), *(k for k in gazetteer_names() if " " not in k), *CALENDAR])
+
+
+@lru_cache(maxsize=1)
+def _name_starts() -> frozenset[str]:
+    """The first two words of every phrase of the casing counts and of every gazetteer name."""
+    _, phrases = lexicon()
+    keys = [*phrases, *gazetteer_names()]
+    out = set()
+    for k in keys:
+        ws = k.split()
+        if len(ws) >= 2:
+            out.add(ws[0] + " " + ws[1])
+            if ws[0] == "the" and len(ws) >= 3:
+                out.add(ws[1] + " " + ws[2])
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
 def _fragments() -> dict[str, int]:
     """phrase -> the count of the most frequent longer phrase that contains it."""
     _, phrases = lexicon()
@@ -260,6 +281,13 @@ class LowercaseProperNoun(Rule):
 
     @staticmethod
     def _phrase(text, toks, i, words, phrases):
+        # most words start no name: the first two words of every known name, looked up once
+        if i + 1 >= len(toks) or text[toks[i].end():toks[i + 1].start()] != " ":
+            return None
+        second = toks[i + 1].group()
+        if not second.islower() or toks[i].group() + " " + second[:len(second) - len(_possessive(second))] \
+                not in _name_starts():
+            return None
         before = toks[i - 1].group().casefold() if i > 0 else ""
         possessive = i > 0 and text[toks[i - 1].end() - 2:toks[i - 1].end()] in ("'s", "’s")
         for n in range(min(5, len(toks) - i), 1, -1):
@@ -303,7 +331,10 @@ class LowercaseProperNoun(Rule):
     @staticmethod
     def _word(text, toks, i, words, nations):
         w = toks[i].group()
-        w = w[:len(w) - len(_possessive(w))]
+        if w not in _single_words():
+            w = w[:len(w) - len(_possessive(w))]
+            if w not in _single_words():
+                return None
         c = words.get(w)
         nationality = nations.get(w)
         if nationality is not None:
