@@ -22,10 +22,9 @@ import lzma
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*")
 INNER_WORDS = frozenset("of the and for on de".split())
@@ -36,8 +35,7 @@ _SENTENCE_END = re.compile(r"[.!?…:;—–\-\"“”‘’'(\[]\s*$")
 TABLE = "casing/capitalisation.tsv.xz"
 
 
-@dataclass(frozen=True)
-class Casing:
+class Casing(NamedTuple):
     form: str  # the most frequent capitalised form ("Russians", "TASS")
     capitalised: int  # inside a sentence, first letter upper
     lower: int  # inside a sentence, all lower case
@@ -196,13 +194,51 @@ def lexicon() -> tuple[dict[str, Casing], dict[str, Casing]]:
     words: dict[str, Casing] = {}
     phrases: dict[str, Casing] = {}
     source = resources.files("mtqa").joinpath("data", *TABLE.split("/"))
-    with source.open("rb") as raw, lzma.open(raw, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#"):
-                continue
-            kind, key, form, cap, low, up = line.rstrip("\n").split("\t")
-            (words if kind == "w" else phrases)[key] = Casing(form, int(cap), int(low), int(up))
+    with source.open("rb") as raw:
+        text = lzma.decompress(raw.read()).decode("utf-8")
+    for line in text.splitlines():
+        if line[:1] == "#":
+            continue
+        kind, key, form, cap, low, up = line.split("\t")
+        (words if kind == "w" else phrases)[key] = Casing(form, int(cap), int(low), int(up))
     return words, phrases
+
+
+DEMONYMS = "casing/demonyms.tsv"
+
+
+def build_demonyms(out: Path) -> None:
+    """The nationalities of the ``countryinfo`` package (MIT) and their plurals, as a table:
+    ``python -m mtqa.casing_lexicon demonyms`` (tests/test_casing_names.py checks it is current)."""
+    rows = sorted(demonyms_from_countryinfo().items())
+    with open(out, "w", encoding="utf-8") as fh:
+        fh.write("# Nationalities and demonyms: the `demonym` of every country of the countryinfo package (MIT),\n"
+                 "# and its plural; written by `python -m mtqa.casing_lexicon demonyms`.\n"
+                 "folded\tdemonym\n")
+        fh.writelines(f"{k}\t{v}\n" for k, v in rows)
+    print(f"wrote {out}: {len(rows)} demonyms")
+
+
+def demonyms_from_countryinfo() -> dict[str, str]:
+    import json
+    from importlib import resources
+
+    out: dict[str, str] = {}
+    for f in sorted(resources.files("countryinfo").joinpath("data").iterdir(), key=lambda f: f.name):
+        if not f.name.endswith(".json"):
+            continue
+        try:
+            data = json.loads(f.read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            continue
+        for d in str(data.get("demonym") or "").split(","):
+            d = d.strip()
+            if not d or not d[0].isupper():
+                continue
+            out.setdefault(d.casefold(), d)
+            if not d.endswith(("ese", "ish", "ch", "ss", "s", "i")) and " " not in d:
+                out.setdefault((d + "s").casefold(), d + "s")
+    return out
 
 
 def main(argv: list[str]) -> int:
@@ -210,7 +246,11 @@ def main(argv: list[str]) -> int:
         out = Path(argv[2]) if len(argv) > 2 else Path(__file__).parent / "data" / TABLE
         build(Path(argv[1]), out)
         return 0
-    sys.stderr.write("usage: python -m mtqa.casing_lexicon build CORPUS[.xz] [OUT.tsv.xz]\n")
+    if argv[:1] == ["demonyms"]:
+        build_demonyms(Path(argv[1]) if len(argv) > 1 else Path(__file__).parent / "data" / DEMONYMS)
+        return 0
+    sys.stderr.write("usage: python -m mtqa.casing_lexicon build CORPUS[.xz] [OUT.tsv.xz]\n"
+                     "       python -m mtqa.casing_lexicon demonyms [OUT.tsv]\n")
     return 2
 
 

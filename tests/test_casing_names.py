@@ -70,3 +70,12 @@ def test_fix_writes_the_casing_news_uses(tmp_path):
     r = run_mtqa("fix", str(p))
     assert r.returncode == 0, r.stderr
     assert r.stdout == "The Russians said the report was carried by TASS on Thursday.\n"
+
+
+def test_shipped_demonyms_are_countryinfos():
+    pytest.importorskip("countryinfo")  # in the test extra
+    from mtqa.casing_lexicon import demonyms_from_countryinfo
+    from mtqa.rules.casing_names import demonyms
+
+    assert demonyms() == demonyms_from_countryinfo()
+    assert demonyms()["russians"] == "Russians" and demonyms()["polish"] == "Polish"

@@ -2,13 +2,12 @@
 
 Both rules read how native English news writes a word or name
 (:mod:`mtqa.casing_lexicon`: counts from 33 M words of news, inside sentences) and,
-for nationalities, the demonyms of the ``countryinfo`` package.
+for nationalities, the demonyms of the ``countryinfo`` package (``mtqa/data/casing/demonyms.tsv``).
 """
 
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from functools import lru_cache
 from typing import Iterable
@@ -54,25 +53,11 @@ NATIONALITY_FOLLOWERS = frozenset(
 
 @lru_cache(maxsize=1)
 def demonyms() -> dict[str, str]:
-    """folded -> canonical: the singular demonyms of ``countryinfo`` and their plurals."""
-    from importlib import resources
+    """folded -> canonical: the demonyms of the ``countryinfo`` package and their plurals
+    (``mtqa/data/casing/demonyms.tsv``, written from it by ``python -m mtqa.casing_lexicon demonyms``)."""
+    from mtqa.tables import read_tsv
 
-    out: dict[str, str] = {}
-    for f in resources.files("countryinfo").joinpath("data").iterdir():
-        if not f.name.endswith(".json"):
-            continue
-        try:
-            data = json.loads(f.read_text(encoding="utf-8"))
-        except (ValueError, OSError):
-            continue
-        for d in str(data.get("demonym") or "").split(","):
-            d = d.strip()
-            if not d or not d[0].isupper():
-                continue
-            out.setdefault(d.casefold(), d)
-            if not d.endswith(("ese", "ish", "ch", "ss", "s", "i")) and " " not in d:
-                out.setdefault((d + "s").casefold(), d + "s")
-    return out
+    return {r["folded"]: r["demonym"] for r in read_tsv("casing/demonyms.tsv")}
 
 
 @lru_cache(maxsize=1)
