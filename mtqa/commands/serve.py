@@ -24,7 +24,7 @@ def serve(
     max_body: int = typer.Option(1_048_576, "--max-body", help="Largest request body in bytes; a larger one is answered 413."),
     api_key_file: Optional[str] = typer.Option(None, "--api-key-file", help="File with one API key per line: requests must send one (Authorization: Bearer KEY or X-API-Key)."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="One stderr line per request: method, route, status, time (never text)."),
-    config: Optional[str] = typer.Option(None, "--config", help="Config file (default: mtqa.toml or [tool.mtqa] in pyproject.toml, searched upward)."),
+    config: Optional[str] = typer.Option(None, "--config", help="Config file (default: mtqa.toml or \\[tool.mtqa] in pyproject.toml, searched upward)."),
     select: Optional[List[str]] = typer.Option(None, "--select", help="Rule codes or prefixes the server runs by default."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Rule codes or prefixes the server skips by default."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Default gate: error | warning | info | never."),
