@@ -186,21 +186,43 @@ def build(corpus: Path, out: Path, min_capitalised: int = 10) -> None:
     print(f"wrote {out}: {sum(r[0] == 'w' for r in rows):,} words, {sum(r[0] == 'p' for r in rows):,} phrases")
 
 
+class _Counts(dict):
+    """folded -> Casing, parsed from its table row on first use (start-up stays fast)."""
+
+    def get(self, key, default=None):
+        row = super().get(key)
+        if row is None:
+            return default
+        if isinstance(row, str):
+            form, cap, low, up = row.split("\t")
+            row = Casing(form, int(cap), int(low), int(up))
+            self[key] = row
+        return row
+
+    def __getitem__(self, key):
+        row = self.get(key)
+        if row is None:
+            raise KeyError(key)
+        return row
+
+    def items(self):
+        return ((k, self.get(k)) for k in self)
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> tuple[dict[str, Casing], dict[str, Casing]]:
     """(words, phrases): folded text -> its casing counts in native news."""
     from importlib import resources
 
-    words: dict[str, Casing] = {}
-    phrases: dict[str, Casing] = {}
+    words, phrases = _Counts(), _Counts()
     source = resources.files("mtqa").joinpath("data", *TABLE.split("/"))
     with source.open("rb") as raw:
         text = lzma.decompress(raw.read()).decode("utf-8")
     for line in text.splitlines():
         if line[:1] == "#":
             continue
-        kind, key, form, cap, low, up = line.split("\t")
-        (words if kind == "w" else phrases)[key] = Casing(form, int(cap), int(low), int(up))
+        kind, key, row = line.split("\t", 2)
+        dict.__setitem__(words if kind == "w" else phrases, key, row)
     return words, phrases
 
 
