@@ -63,17 +63,12 @@ MODEL_HELP = _model_help()
 
 
 def _check_codes(where: str, selectors: list[str]) -> None:
-    """A rule code or prefix that selects no rule is a typo: exit 2 (a gate that silently
-    checks nothing would pass everything)."""
-    from mtqa.rules import all_rules
+    """A rule code or prefix that selects no rule is a typo: exit 2."""
+    from mtqa.rules import unknown_selector
 
-    codes = [r.code for r in all_rules()]
-    for sel in selectors:
-        key = str(sel).strip().upper()
-        if key and key != "ALL" and not any(c.startswith(key) for c in codes):
-            prefixes = sorted({c[:3] for c in codes})
-            raise _die(f"{where}: unknown rule code or prefix {sel!r} (valid: ALL, {', '.join(prefixes)}, "
-                       "or a full code such as CAS001; `mtqa rules` lists them)")
+    message = unknown_selector(where, selectors)
+    if message:
+        raise _die(message)
 
 
 def build_config(config_file, select, ignore, severity, fail_on, allow, gazetteer, fluency, model, device,

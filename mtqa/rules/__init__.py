@@ -22,7 +22,7 @@ from mtqa.rules.base import REGISTRY, Rule, matches_code, register
 
 FAMILY_MODULES = ("casing", "casing_names", "quotes", "attribution", "typography", "language", "repetition", "names", "phrases", "fluency")
 
-__all__ = ["REGISTRY", "Rule", "all_rules", "get_rule", "matches_code", "register"]
+__all__ = ["REGISTRY", "Rule", "all_rules", "get_rule", "matches_code", "register", "unknown_selector"]
 
 _loaded = False
 
@@ -48,4 +48,17 @@ def get_rule(code: str) -> type[Rule] | None:
     for cls in REGISTRY.values():
         if cls.name == code.lower():
             return cls
+    return None
+
+
+def unknown_selector(where: str, selectors) -> "str | None":
+    """The message for the first rule code or prefix that selects no rule (a typo: a gate
+    that silently checks nothing would pass everything), or None when all select some."""
+    codes = [r.code for r in all_rules()]
+    for sel in selectors:
+        key = str(sel).strip().upper()
+        if key and key != "ALL" and not any(c.startswith(key) for c in codes):
+            prefixes = sorted({c[:3] for c in codes})
+            return (f"{where}: unknown rule code or prefix {sel!r} (valid: ALL, {', '.join(prefixes)}, "
+                    "or a full code such as CAS001; `mtqa rules` lists them)")
     return None

@@ -92,15 +92,11 @@ def _codes(value: Any, where: str) -> list[str]:
 
 def check_codes(where: str, selectors: list[str]) -> None:
     """A rule code or prefix that selects no rule is a typo: 400 (as ``mtqa check`` exits 2)."""
-    from mtqa.rules import all_rules
+    from mtqa.rules import unknown_selector
 
-    codes = [r.code for r in all_rules()]
-    for sel in selectors:
-        key = str(sel).strip().upper()
-        if key and key != "ALL" and not any(c.startswith(key) for c in codes):
-            prefixes = sorted({c[:3] for c in codes})
-            raise bad_request(f"{where}: unknown rule code or prefix {sel!r} (valid: ALL, {', '.join(prefixes)}, "
-                              "or a full code such as CAS001)")
+    message = unknown_selector(where, selectors)
+    if message:
+        raise bad_request(message)
 
 
 def _severity(value: Any, base: dict[str, Severity]) -> dict[str, Severity]:
