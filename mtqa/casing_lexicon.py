@@ -47,14 +47,13 @@ class Casing(NamedTuple):
         return self.lower / max(1, self.capitalised + self.upper + self.lower)
 
 
-def _words_in_sentence(line: str) -> Iterator[tuple[int, re.Match[str], bool]]:
-    """(index, match, sentence_initial) for the words of one paragraph."""
+def _words_in_sentence(line: str) -> Iterator[tuple[re.Match[str], bool]]:
+    """(match, sentence_initial) for the words of one paragraph."""
     prev_end = 0
-    for i, m in enumerate(WORD_RE.finditer(line)):
-        gap = line[prev_end:m.start()]
-        initial = i == 0 or bool(_SENTENCE_END.search(gap)) or gap.strip().endswith((".", "!", "?"))
+    for m in WORD_RE.finditer(line):
+        initial = prev_end == 0 or bool(_SENTENCE_END.search(line, prev_end, m.start()))
         prev_end = m.end()
-        yield i, m, initial
+        yield m, initial
 
 
 def _in_address(text: str, start: int, end: int) -> bool:
@@ -80,15 +79,16 @@ def _paragraphs(path: Path) -> Iterator[str]:
             yield line
 
 
-def count(paragraphs: Iterable[str]) -> tuple[dict[str, list[int]], Counter, dict[str, Counter], Counter]:
-    """words: folded -> [capitalised, lower, upper]; word forms; phrase forms; phrase lower counts."""
+def count(paragraphs: Iterable[str]) -> tuple[dict[str, list[int]], Counter, dict[str, Counter], tuple[Counter, Counter]]:
+    """words: folded -> [capitalised, lower, upper]; word forms; phrase forms; and the phrases'
+    (all lower-case, mixed-casing) counts."""
     words: dict[str, list[int]] = {}
     forms: Counter = Counter()
     phrase_forms: dict[str, Counter] = {}
     paras = list(paragraphs) if not isinstance(paragraphs, list) else paragraphs
     for line in paras:
         run: list[str] = []
-        for _, m, initial in _words_in_sentence(line):
+        for m, initial in _words_in_sentence(line):
             w = m.group()
             key = w.casefold()
             if _in_address(line, m.start(), m.end()):
