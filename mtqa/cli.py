@@ -50,6 +50,8 @@ def main_callback(
 
 
 HOUSE_STYLE_HELP = "Place-name style: ukraine=ukrainian (Kyiv, default) or ukraine=russian (Kiev)."
+# rich reads "[tool.mtqa]" as markup and drops it: the bracket is escaped
+CONFIG_HELP = "Config file (default: mtqa.toml or \\[tool.mtqa] in pyproject.toml, searched upward)."
 
 
 def _model_help() -> str:
@@ -283,7 +285,7 @@ def check(
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Rule codes or prefixes to disable."),
     severity: Optional[List[str]] = typer.Option(None, "--severity", help="Override a rule's severity: CODE=error|warning|info."),
     statistics: bool = typer.Option(False, "--statistics", help="Print counts per rule."),
-    config: Optional[str] = typer.Option(None, "--config", help="Config file (default: mtqa.toml or \\[tool.mtqa] in pyproject.toml, searched upward)."),
+    config: Optional[str] = typer.Option(None, "--config", help=CONFIG_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only findings: no summary line."),
     input_format: Optional[str] = typer.Option(None, "--input-format", help="Force the reader: text | jsonl | lines | nitf | newsml | ninjs | html (default: by extension and content)."),
     field: Optional[List[str]] = typer.Option(None, "--field", help="JSON field(s) with the text, in order (default: headline/title then body/body_text/text)."),

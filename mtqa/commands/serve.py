@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from mtqa.cli import HOUSE_STYLE_HELP, _die, app, build_config
+from mtqa.cli import CONFIG_HELP, HOUSE_STYLE_HELP, MODEL_HELP, _die, app, build_config
 
 WARM_UP_TEXT = "The minister said on Monday that the talks in Geneva would resume next week."
 
@@ -24,7 +24,7 @@ def serve(
     max_body: int = typer.Option(1_048_576, "--max-body", help="Largest request body in bytes; a larger one is answered 413."),
     api_key_file: Optional[str] = typer.Option(None, "--api-key-file", help="File with one API key per line: requests must send one (Authorization: Bearer KEY or X-API-Key)."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="One stderr line per request: method, route, status, time (never text)."),
-    config: Optional[str] = typer.Option(None, "--config", help="Config file (default: mtqa.toml or \\[tool.mtqa] in pyproject.toml, searched upward)."),
+    config: Optional[str] = typer.Option(None, "--config", help=CONFIG_HELP),
     select: Optional[List[str]] = typer.Option(None, "--select", help="Rule codes or prefixes the server runs by default."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Rule codes or prefixes the server skips by default."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Default gate: error | warning | info | never."),
@@ -32,7 +32,7 @@ def serve(
     gazetteer: Optional[List[str]] = typer.Option(None, "--gazetteer", help="Extra gazetteer file (repeatable)."),
     house_style: Optional[List[str]] = typer.Option(None, "--house-style", help=HOUSE_STYLE_HELP),
     fluency: Optional[bool] = typer.Option(None, "--fluency/--no-fluency", help="Load the language model for the fluency rules."),
-    model: Optional[str] = typer.Option(None, "--model", help="Causal LM path or name (default: the shipped model)."),
+    model: Optional[str] = typer.Option(None, "--model", help=MODEL_HELP),
     device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda"),
     precision: Optional[str] = typer.Option(None, "--precision", help="CPU matrix products: auto | fp32 | bf16."),
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Largest document accepted, in bytes (default 10 MB)."),
