@@ -21,6 +21,11 @@ Supported inputs (a desk downloads them itself; mtqa fetches nothing):
     Any CSV with a header that has a ``name`` column and optionally id, type,
     aliases, foreign, context, note (lists separated by ``|`` or ``;``).
 
+``--gazetteer`` reads these lists as downloaded too: an OFAC SDN or UK OFSI file
+is recognised by its content (:func:`sniff`), any of the three by a prefix
+naming the format (``ofac-sdn:sdn.csv``, ``uk-ofsi:ConList.csv``,
+``csv:desk.csv``), and converted in memory (:func:`convert`).
+
 Names in capitals are re-cased ("AL-NUSRAH FRONT" → "al-Nusrah Front",
 "GHALI, Iyad ag" → "Iyad ag Ghali"); acronyms stay in capitals.
 """
@@ -107,7 +112,7 @@ def ofac_aliases(remarks: str) -> list[str]:
 
 
 def read_ofac_sdn(data: bytes, include_vessels: bool = False) -> Iterator[Entry]:
-    text = data.decode("latin-1")
+    text = data.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
     for row in csv.reader(io.StringIO(text)):
         if len(row) < 3 or not row[0].strip().isdigit():
             continue
@@ -222,6 +227,35 @@ def read_csv(data: bytes) -> Iterator[Entry]:
 
 
 READERS = {"ofac-sdn": read_ofac_sdn, "uk-ofsi": read_uk_ofsi, "csv": read_csv}
+
+
+def sniff(data: bytes) -> str | None:
+    """"ofac-sdn" or "uk-ofsi" when the bytes look like that list as downloaded, else None.
+
+    OFAC SDN: no header; each of the first (up to five) non-empty lines is a CSV row
+    of at least 12 cells whose first is a number and which has OFAC's ``-0-`` empty
+    marker or a quoted SDN type.  UK OFSI: a header naming "Name 6" and "Group ID"
+    among the first ten lines."""
+    head = data[:20_000].removeprefix(b"\xef\xbb\xbf").decode("latin-1")
+    lines = [ln for ln in head.splitlines()[:10] if ln.strip()]
+    if not lines or "\t" in lines[0]:
+        return None
+    if any("Name 6" in ln and "Group ID" in ln for ln in lines):
+        return "uk-ofsi"
+    rows = list(csv.reader(io.StringIO("\n".join(lines[:5]))))
+    types = ("individual", "vessel", "aircraft")
+    if rows and all(len(r) >= 12 and r[0].strip().isdigit()
+                    and ("-0-" in (c.strip() for c in r) or r[2].strip().lower() in types) for r in rows):
+        return "ofac-sdn"
+    return None
+
+
+def convert(data: bytes, fmt: str, source: str) -> str:
+    """The gazetteer TSV text of a list in one of the READERS formats (vessels skipped)."""
+    entries = list(READERS[fmt](data))
+    if not entries:
+        raise ImportError_(f"no entries found (is it a {fmt} file?)")
+    return to_tsv(entries, f"{fmt} {source}")
 
 
 def to_tsv(entries: Iterable[Entry], source: str) -> str:

@@ -7,6 +7,9 @@ kind       form
 ========== ==================================================================
 name       the canonical English name
 alias      an accepted English alias
+short      a person's name as news writes it when the list gives a patronymic
+           ("Vitali Zaharchenko", "V. Zaharchenko", "V. Yu. Zaharchenko" for
+           "Vitali Yur'yevich Zaharchenko"): see :func:`short_forms`
 surname    the last word of a person's canonical name or alias ("Peskov")
 translit   a romanization of a Cyrillic foreign form, in one or more schemes
            (``bgn_pcgn``, ``icao_doc_9303``, ``simple``…): what MT writes
@@ -19,6 +22,16 @@ Entries with no Cyrillic form also get **learned keys**: the
 :func:`~mtqa.gazetteer.keys.ru_key` of each of the eight Russian spellings the
 learned model (:mod:`mtqa.gazetteer.learned`) finds most probable, with its
 probability.  The three likeliest are also ``learned`` forms above.
+
+A person listed with an East Slavic patronymic (sanctions lists write "SURNAME,
+Given Patronymic") is indexed as news writes it: given name + surname and
+surname with initials (``short`` forms: matched modulo case, typography and
+the skeleton's transliteration merges; given name + surname is also accepted
+like an alias).
+A bare surname is matched only where the document names the person in full or
+the surname is the gazetteer's only one of its key and distinctive:
+:meth:`GazetteerIndex.surname_entries` and
+:func:`mtqa.gazetteer.matcher.resolve_surname`.
 
 Lookup never scans all forms.  ``norm`` of the query is looked up in the
 accepted-forms dict (exact canonical/alias: confidence 1), the skeleton in
@@ -37,6 +50,7 @@ fuzzy index is not consulted.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Iterable
@@ -52,11 +66,11 @@ from rapidfuzz import process
 from mtqa.gazetteer.keys import HAS_CYRILLIC, consonant_key, deletions, norm, ru_key, skeleton
 from mtqa.gazetteer.model import Candidate, Entry
 
-KIND_ORDER = ("name", "alias", "surname", "translit", "tsurname", "learned")
+KIND_ORDER = ("name", "alias", "short", "surname", "translit", "tsurname", "learned")
 KIND_RANK = {k: i for i, k in enumerate(KIND_ORDER)}
 # confidence of an exact skeleton match, by the kind of form matched
-EXACT_SKELETON_CONF = {"name": 0.97, "alias": 0.96, "surname": 0.9, "translit": 0.95, "tsurname": 0.88,
-                       "learned": 0.85}
+EXACT_SKELETON_CONF = {"name": 0.97, "alias": 0.96, "short": 0.96, "surname": 0.9, "translit": 0.95,
+                       "tsurname": 0.88, "learned": 0.85}
 CYRILLIC_LANGS = ("ru", "uk", "be", "bg")
 # a match of a learned key: confidence 0.8-0.95 by the predicted spelling's probability; ranked
 # (score) above skeleton matches of English forms, below exact names
@@ -79,6 +93,76 @@ class Form:
     close: bool = True  # a transliteration of the English name, not a translation/exonym ("Viden" for Vienna)
 
 
+# East Slavic patronymics in the Latin spellings lists and news use (Russian, Ukrainian,
+# Belarusian: Yur'yevich, Anatolijevich, Ryhorovich, Yuriyovych, Ilyich, Ivanovna, Petrivna,
+# Illichna, Uladzimirauna), not the Germanic -rich of Ulrich or Friedrich
+PATRONYMIC_RE = re.compile(r"(?:ovich|evich|ovych|evych|ovitch|evitch|[^r]ich|ych|ovna|evna|ivna|ichna|"
+                           r"auna|euna)$")
+_INITIAL_RE = re.compile(r"shch|zh|kh|ch|sh|ts|y[aeiou]|[a-z]")
+
+
+def is_patronymic(word: str) -> bool:
+    """True for a word spelled like an East Slavic patronymic (case- and diacritic-blind;
+    of a hyphenated word, its last part: "Seit-Umarovich").  Not a South Slavic surname in
+    -ić ("Pejčinović"), which folding would spell -ich."""
+    if word.casefold().endswith("ć"):
+        return False
+    parts = norm(word).split()
+    return bool(parts) and len(parts[-1]) >= 6 and bool(PATRONYMIC_RE.search(parts[-1]))
+
+
+def _initial(word: str) -> str:
+    m = _INITIAL_RE.match(norm(word))
+    return (m.group(0).capitalize() + ".") if m else ""
+
+
+def short_forms(name: str, initials: bool = True) -> list[str]:
+    """How news writes a person listed with a patronymic: given name(s) + surname, the
+    first given name + surname, and the surname with initials (given; given and
+    patronymic, Russian style).  "Vitali Yur'yevich ZAHARCHENKO" → ["Vitali Zaharchenko",
+    "V. Zaharchenko", "V. Yu. Zaharchenko"].  A patronymic is a word between the first and
+    the last that :func:`is_patronymic`; the words after the last one are the surname
+    (several for "Ivan Ivanovich de Souza").  Words in capitals are re-cased, as the
+    importers do.  Empty for a name with no patronymic; ``initials=False`` leaves out the
+    forms with initials."""
+    from mtqa.gazetteer.importers import recase
+
+    words = name.split()
+    if len(words) < 3:
+        return []
+    pat = [i for i in range(1, len(words) - 1) if is_patronymic(words[i])]
+    if not pat:
+        return []
+    given = words[:pat[0]]  # "Mkrtich Okroevich Okroyan": a given name may look like one
+    surname = words[pat[-1] + 1:]
+    if not given or not surname:
+        return []
+    out = [" ".join(given + surname), " ".join(given[:1] + surname)]
+    g = _initial(given[0]) if initials else ""
+    if g and len(given[0]) > 1:
+        out.append(" ".join([g, *surname]))
+        p = _initial(words[pat[0]])
+        if p:
+            out.append(" ".join([g, p, *surname]))
+    return list(dict.fromkeys(recase(f) for f in out))
+
+
+def entry_short_forms(entry: Entry, initials: bool = True) -> list[str]:
+    """:func:`short_forms` of a person entry's canonical name and aliases, without its
+    accepted forms (empty for other types).  The index accepts them (exact, never
+    flagged) without the forms with initials, whose one-letter words would otherwise
+    count as words of accepted names; those are matched by their skeleton."""
+    if entry.type != "person":
+        return []
+    acc = {norm(a) for a in entry.accepted}
+    out: dict[str, None] = {}
+    for a in entry.accepted:
+        for f in short_forms(a, initials):
+            if norm(f) not in acc:
+                out[f] = None
+    return list(out)
+
+
 def has_cyrillic_form(entry: Entry) -> bool:
     return any(lang in CYRILLIC_LANGS and HAS_CYRILLIC.search(form) for lang, form in entry.foreign)
 
@@ -91,6 +175,7 @@ def entry_forms(entry: Entry, learned=None, predictions=None) -> list[tuple[str,
 
     out: list[tuple[str, str, str, str]] = [("name", entry.name, "", "")]
     out += [("alias", a, "", "") for a in entry.aliases]
+    out += [("short", a, "", "") for a in entry_short_forms(entry)]
     if entry.type == "person":
         for a in entry.accepted:
             words = norm(a).split()
@@ -206,7 +291,7 @@ class GazetteerIndex:
         if accepted is None:
             accepted = {}
             for ei, e in enumerate(self.entries):
-                for a in e.accepted:
+                for a in (*e.accepted, *entry_short_forms(e, initials=False)):
                     lst = accepted.setdefault(norm(a), [])
                     if ei not in lst:
                         lst.append(ei)
@@ -236,6 +321,7 @@ class GazetteerIndex:
         # learned keys: (64-bit key hashes, entries, probabilities, bucket offsets), sorted by hash
         self._rk = learned_keys if learned_keys is not None and len(learned_keys[0]) else None
         self.accepted_tokens = frozenset(w for k in self.accepted for w in k.split())
+        self._surname_index: "dict[str, tuple[int, ...]] | None" = None
 
     # -- construction ------------------------------------------------------
     @classmethod
@@ -291,6 +377,35 @@ class GazetteerIndex:
         return self._tokens
 
     # -- queries -------------------------------------------------------------
+    @property
+    def surname_index(self) -> "dict[str, tuple[int, ...]]":
+        """Surname key → person entries (in index order).  The surnames are the last word
+        of each person's name, aliases and short forms and of the romanizations of its
+        Cyrillic forms; each is filed under its skeleton and its :func:`ru_key`, so any
+        casing ("ZAHARCHENKO") and any transliteration ("Zakharchenko", "Khramcov" for
+        "Khramtsov") finds the same entries (:meth:`surname_entries`).  Built on first use."""
+        if self._surname_index is None:
+            out: dict[str, list[int]] = {}
+            table = self.forms
+            for fi, kind in enumerate(table.kind):
+                if kind == "surname" or kind == "tsurname":
+                    ei = table.entry[fi]
+                    for key in ("s:" + table.skel[fi], "r:" + ru_key(table.text[fi])):
+                        lst = out.setdefault(key, [])
+                        if ei not in lst:
+                            lst.append(ei)
+            self._surname_index = {k: tuple(sorted(v)) for k, v in out.items()}
+        return self._surname_index
+
+    def surname_entries(self, surname: str) -> tuple[int, ...]:
+        """Indexes of the person entries with this surname, in any casing or
+        transliteration (see :attr:`surname_index`)."""
+        if not surname.strip():
+            return ()
+        idx = self.surname_index
+        found = set(idx.get("s:" + skeleton(surname), ())) | set(idx.get("r:" + ru_key(surname), ()))
+        return tuple(sorted(found))
+
     @property
     def attested_words(self) -> frozenset:
         if self._attested is None:
@@ -370,7 +485,9 @@ class GazetteerIndex:
                 best[ei] = (sc, conf, dist, fi, how)
 
         for ei in self.accepted.get(n, ()):
-            offer(ei, 1.0, 0.0, -1, "name" if norm(entries[ei].name) == n else "alias")
+            e = entries[ei]
+            offer(ei, 1.0, 0.0, -1, "name" if norm(e.name) == n else
+                  "alias" if any(norm(a) == n for a in e.aliases) else "short")
         sk = skeleton(query)
         if not sk:
             return []
@@ -412,9 +529,10 @@ class GazetteerIndex:
         for ei, (_, conf, dist, fi, how) in ranked[: top + 1]:
             if fi == -1:
                 e = entries[ei]
+                what = {"name": "canonical name", "alias": "alias",
+                        "short": "short form (given name + surname or initials; patronymic dropped)"}[how]
                 out.append(Candidate(e, conf, how, e.name if how == "name" else query, 0.0, "",
-                                     f"exact {'canonical name' if how == 'name' else 'alias'}", form_kind=how,
-                                     index=ei))
+                                     f"exact {what}", form_kind=how, index=ei))
             elif fi == -2:
                 out.append(self._learned_candidate(ei, query, conf))
             else:

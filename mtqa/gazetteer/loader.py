@@ -10,6 +10,11 @@ File format (UTF-8; ``#`` starts a comment line; blank lines ignored):
   derived from the name.
 * **A bare list**: one canonical name per line (no tab on any line), type
   ``other``; such names are accepted and matched by their spelling only.
+* **A sanctions list as downloaded**: an OFAC SDN ``sdn.csv`` or a UK OFSI
+  ``ConList.csv`` (recognised by content), or any list the importers read
+  named by a prefix: ``ofac-sdn:PATH``, ``uk-ofsi:PATH``, ``csv:PATH``
+  (``tsv:PATH`` forces the format above).  It is converted in memory as
+  ``mtqa gazetteer import`` would convert it (:mod:`mtqa.gazetteer.importers`).
 
 The default gazetteer is every ``*.tsv`` in ``mtqa/data/gazetteer/`` except
 ``house_style_ua.tsv``, which has the columns ``russian_derived	ukrainian_derived``
@@ -91,17 +96,46 @@ def parse_text(text: str, source: str = "<gazetteer>") -> list[Entry]:
     return out
 
 
-def read_file(path: str | Path) -> list[Entry]:
-    p = Path(path)
+LIST_FORMATS = ("ofac-sdn", "uk-ofsi", "csv", "tsv")
+
+
+def split_format(arg: str | Path) -> tuple[str | None, Path]:
+    """("ofac-sdn", Path("sdn.csv")) for "ofac-sdn:sdn.csv"; (None, path) for a plain path
+    (or for an existing file whose name merely looks prefixed)."""
+    s = str(arg)
+    fmt, sep, rest = s.partition(":")
+    if sep and rest and fmt in LIST_FORMATS and not Path(s).exists():
+        return fmt, Path(rest)
+    return None, Path(s)
+
+
+def read_bytes(arg: str | Path) -> tuple[str, bytes]:
+    """(path as given, UTF-8 gazetteer bytes) of one ``--gazetteer`` argument: a gazetteer
+    file as is, a sanctions list converted to the gazetteer TSV."""
+    from mtqa.gazetteer import importers
+
+    fmt, p = split_format(arg)
     try:
         raw = p.read_bytes()
     except OSError as e:
         raise GazetteerError(f"{p}: cannot read gazetteer: {e.strerror or e}") from None
+    if fmt is None:
+        fmt = importers.sniff(raw)
+    if fmt is not None and fmt != "tsv":
+        try:
+            return str(p), importers.convert(raw, fmt, p.name).encode("utf-8")
+        except (importers.ImportError_, UnicodeDecodeError) as e:
+            raise GazetteerError(f"{p}: cannot read as {fmt}: {e}") from None
     try:
-        text = raw.decode("utf-8")
+        raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise GazetteerError(f"{p}: gazetteer is not UTF-8 (byte {e.start})") from None
-    return parse_text(text, source=str(p))
+    return str(p), raw
+
+
+def read_file(path: str | Path) -> list[Entry]:
+    name, raw = read_bytes(path)
+    return parse_text(raw.decode("utf-8"), source=name)
 
 
 def default_dir():

@@ -506,7 +506,9 @@ class DocumentMatcher:
                 conf += 0.06
         if seen:
             evidence += "; context: " + ", ".join(f"'{k}'" for k in seen)
-        suggestion = form if form_kind == "alias" else _suggest(window, entry, len(words))
+        # an alias, or a short form ("Vitali Zaharchenko", not the listed "Vitali Yur'yevich
+        # Zaharchenko"): the form the window resembles is the suggestion
+        suggestion = form if form_kind in ("alias", "short") else _suggest(window, entry, len(words))
         if norm(suggestion) == norm(window):
             return None
         return NameHit("garbled", s, e, window, suggestion, round(conf, 4), entry.id, entry.type, evidence, seen)
@@ -529,6 +531,54 @@ class DocumentMatcher:
         b = max(b, pb if pb >= 0 else hi)
         around = (text[a:s] + " " + text[e:b]).casefold()
         return [k for k in keywords if _specific(k) and _has_word(around, k.casefold())]
+
+# -- a surname standing alone ---------------------------------------------------------
+
+SURNAME_MIN_LETTERS = 5  # a shorter surname alone is never distinctive ("Lee", "Bout")
+
+
+def document_mentions(text: str) -> list[str]:
+    """The document's runs of capitalised words of two or more words, in order, each once:
+    where a full mention of a person ("Vitali Zaharchenko", "Mr Vitaliy ZAKHARCHENKO
+    said") can be."""
+    return list(dict.fromkeys(r for r in RUN_RE.findall(text) if len(r.split()) > 1))
+
+
+def resolve_surname(index, surname: str, mentions=()) -> "int | None":
+    """The person entry a surname standing alone refers to, or None when that is unclear.
+
+    ``mentions`` are the document's name runs (:func:`document_mentions`).  The entries
+    with the surname's key (any casing, any transliteration:
+    :meth:`~mtqa.gazetteer.index.GazetteerIndex.surname_entries`) that the document names
+    in full — a run ending in that surname whose last two to four words are, exactly or
+    by skeleton, a name, alias or short form of the entry ("Vitaliy Zakharchenko" for
+    "Vitali Yur'yevich ZAHARCHENKO") — decide: exactly one such entry is the answer, two
+    or more are ambiguous.  With no full mention, the surname stands for an entry only
+    when it is the gazetteer's only person with that key and distinctive: five letters
+    or more and not an ordinary English word."""
+    cands = index.surname_entries(surname)
+    if not cands:
+        return None
+    named: set[int] = set()
+    for run in mentions:
+        words = [_POSSESSIVE.sub("", w) for w in run.split()]  # "Zaharchenko's"
+        for end in range(len(words), 1, -1):
+            if not set(index.surname_entries(words[end - 1])) & set(cands):
+                continue
+            for start in range(max(0, end - 4), end - 1):
+                window = " ".join(words[start:end])
+                for c in index.lookup(window, top=3, min_confidence=0.9, fuzzy=False, types=("person",)):
+                    if c.index in cands:
+                        named.add(c.index)
+    if named:
+        return next(iter(named)) if len(named) == 1 else None
+    if len(cands) != 1:
+        return None
+    n = norm(surname)
+    if len(n.replace(" ", "")) < SURNAME_MIN_LETTERS or n in index.common_words or " " in n:
+        return None
+    return cands[0]
+
 
 _CAPWORD = re.compile(rf"(?<![\w'’-])[{_UP}][a-z'’]{{3,}}(?![\w-])")
 

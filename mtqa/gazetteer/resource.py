@@ -312,22 +312,14 @@ def source_files(paths: Sequence[str] = (), defaults: bool = True) -> list[tuple
     """(name, UTF-8 bytes) of the packaged files (unless ``defaults`` is false) and the user files."""
     files = list(loader.default_files()) if defaults else []
     for p in paths:
-        try:
-            data = Path(p).read_bytes()
-        except OSError as e:
-            raise loader.GazetteerError(f"{p}: cannot read gazetteer: {e.strerror or e}") from None
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise loader.GazetteerError(f"{p}: gazetteer is not UTF-8 (byte {e.start})") from None
-        files.append((str(p), data))
+        files.append(loader.read_bytes(p))  # a sanctions list as downloaded is converted here
     return files
 
 
 def get_gazetteer(paths: Sequence[str] = (), house_style: str = "ukrainian", allow: Iterable[str] = (),
                   defaults: bool = True) -> Gazetteer:
     """The process-wide gazetteer for these files, house style and allow list."""
-    key = (tuple(str(Path(p).resolve()) for p in paths), house_style, tuple(sorted(allow)), defaults)
+    key = (tuple(_path_key(p) for p in paths), house_style, tuple(sorted(allow)), defaults)
     with _LOCK:
         gaz = _GAZETTEERS.get(key)
         if gaz is None:
@@ -341,6 +333,11 @@ def get_gazetteer(paths: Sequence[str] = (), house_style: str = "ukrainian", all
             gaz = Gazetteer(index, house_style, allow, [n for n, _ in files])
             _GAZETTEERS[key] = gaz
         return gaz
+
+
+def _path_key(p) -> str:
+    fmt, path = loader.split_format(p)
+    return (f"{fmt}:" if fmt else "") + str(path.resolve())
 
 
 @resource("gazetteer")
