@@ -16,10 +16,13 @@ the rest of the document is searched for the surname standing alone:
   (Peskova), not an accepted variant — is a mention too, at confidence 0.8
   (a warning, below ``mtqa fix``'s gate: an editor looks);
 * **a surname alone with no full mention** is matched only when it is
-  unambiguous (its skeleton is the surname of exactly one gazetteer person),
-  distinctive (the surname is not an ordinary English word, the found word is
-  not one English text uses) and at least five letters: confidence 0.75, 0.85
-  with one of the entry's context keywords nearby.
+  unambiguous (its skeleton is the surname of exactly one gazetteer person,
+  and the whole name of nothing else), distinctive (the surname is not an
+  ordinary English word, the found word is not one English text uses), at
+  least five letters, and carries a romanized-Russian signature
+  ("Navalniy", "Zaharova") or has one of the entry's context keywords nearby:
+  confidence 0.75, 0.85 with context ("Rutto" for another runner than Ruto,
+  "Borrick" for another man than Boric stay silent).
 
 A surname *stands alone* when no other capitalised word is next to it, except
 a title before it ("Minister", "Mr.", "President") or a sentence's first word
@@ -37,12 +40,13 @@ report.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Levenshtein
 
 from mtqa.gazetteer.keys import norm, skeleton
-from mtqa.gazetteer.matcher import _UP, RUN_RE, NameHit, _gender_pair, _match_case
+from mtqa.gazetteer.matcher import _UP, RUN_RE, NameHit, _gender_pair, _match_case, signature
 from mtqa.gazetteer.variants import apply_picks, is_variant
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -56,6 +60,7 @@ MIN_ALONE_LEN = 5
 # a capitalised word, its possessive apart; not the tail of O'Brien or of a hyphenated compound
 _WORD = re.compile(rf"(?<![\w'’-])([{_UP}][\w]+)((?:['’]s(?!\w))|['’](?!\w))?(?![\w'’-])")
 _PREV = re.compile(r"(\S+)[ \t]+\Z")
+_TOKEN = re.compile(r"\S+")
 _NEXT = re.compile(rf"[ \t]+([{_UP}][\w'’-]*)")
 _SENT_END = re.compile(r"(?:\A|[.!?:;\"“”‘’(\[\n]|—|--)\s*\Z")
 # titles before a surname ("Minister Shoigu", "Mr. Peskov"), folded, without a final dot
@@ -115,13 +120,21 @@ def link(text: str, hits: list[NameHit], gaz: "Gazetteer", is_allowed) -> list[N
         elif h.entry_type == "person":
             h.mention = "surname"
     # 2. correct full mentions of people ("Sergei Shoigu")
+    surnames = idx.surnames
     for m in RUN_RE.finditer(text):
-        toks = [(t.start(), t.end(), t.group(0)) for t in re.finditer(r"\S+", m.group(0))]
-        if len(toks) < 2:
+        run = m.group(0)
+        if " " not in run and "\t" not in run:
+            continue
+        toks = [(t.start(), t.end(), t.group(0)) for t in _TOKEN.finditer(run)]
+        # a full name ends in a surname of the gazetteer: look only at windows ending there
+        ends = [k for k, t in enumerate(toks) if k and norm(_bare(t[2])) in surnames]
+        if not ends:
             continue
         i = 0
         while i < len(toks) - 1:
             for j in range(min(len(toks), i + 4), i + 1, -1):
+                if j - 1 not in ends:
+                    continue
                 s, e_ = m.start() + toks[i][0], m.start() + toks[j - 1][1]
                 span = _bare(text[s:e_])
                 eis = [x for x in idx.accepted.get(norm(span), ()) if idx.entries[x].type == "person"]
@@ -139,17 +152,32 @@ def link(text: str, hits: list[NameHit], gaz: "Gazetteer", is_allowed) -> list[N
         for k in e.garbled:
             garbled_owner.setdefault(k, []).append(e)
     named = [e for e in entities.values() if e.full]
+    # the correct surnames of people with a garbled mention: spellings seen, for the names report
+    by_surname: dict[str, list[_Entity]] = {}
+    for e in named:
+        if e.garbled or any(h.index == e.ei for h in hits if h.kind == "garbled"):
+            for sn in e.surnames:
+                by_surname.setdefault(sn, []).append(e)
+    boring = matcher._boring  # words the matcher found of no interest: never a garbled surname
+    quick = not garbled_owner and not by_surname
+    covered.sort()
+    starts = [a for a, _ in covered]
     new: list[NameHit] = []
+    common = matcher.common
     for m in _WORD.finditer(text):
-        s, end = m.start(1), m.end(1)
         word = m.group(1)
-        if _inside(s, end, covered):
+        if quick and word in boring:
             continue
         key = norm(word)
-        if len(key) < 3:
+        owners = garbled_owner.get(key)
+        known = by_surname.get(key)
+        if not owners and not known and (len(key) < MIN_ALONE_LEN or word.casefold() in common):
+            continue  # the common case, decided before anything costs
+        s, end = m.start(1), m.end(1)
+        k = bisect_right(starts, end) - 1
+        if k >= 0 and any(a < end and s < b for a, b in covered[max(0, k - 3):k + 1]):
             continue
         caps = word.isupper()
-        owners = garbled_owner.get(key)
         # (a) the garbled surname of a full mention
         poss = bool(m.group(2))
         if owners and len(owners) == 1 and _standalone(text, s, end, poss, matcher, caps):
@@ -166,13 +194,14 @@ def link(text: str, hits: list[NameHit], gaz: "Gazetteer", is_allowed) -> list[N
         if caps or owners:
             continue
         # a correct surname of a named person: a spelling seen, nothing to report
-        known = [e for e in named if key in e.surnames]
         if known:
             if len(known) == 1 and _standalone(text, s, end, poss, matcher, False):
                 known[0].spellings.add(word)
             continue
         if len(key) < MIN_ALONE_LEN or matcher._is_common(word) or matcher._is_attested(word) \
                 or key in idx.accepted_tokens or is_allowed(word):
+            continue
+        if word in boring:
             continue
         # (b) a near spelling of the surname of a person named in full
         near = [e for e in named if _near(word, e)]
@@ -200,6 +229,8 @@ def link(text: str, hits: list[NameHit], gaz: "Gazetteer", is_allowed) -> list[N
                 or key in (norm(right) + "s", norm(right) + "es"):
             continue
         seen = matcher._context(text, s, end, entry.context)
+        if not seen and signature(word) < 1:
+            continue  # "Rutto", "Borrick": a name of its own, one letter from a gazetteer surname
         conf = ALONE_CONTEXT_CONF if seen else ALONE_CONF
         ev = f"skeleton match of the surname '{right}' of the only gazetteer person with it"
         if seen:
@@ -279,6 +310,8 @@ def _standalone(text: str, s: int, e: int, poss: bool, matcher, caps: bool) -> b
     bare = p.rstrip(".").casefold()
     if bare in TITLES:
         return True
+    if len(bare) == 1:
+        return False  # an initial: "Christopher P. Borrick"
     if p.endswith("."):
         return True  # the end of a sentence
     at = prev.start(1)

@@ -11,8 +11,10 @@ never corrects one into the other) when
   of :mod:`mtqa.gazetteer.translit` — and the found word is that Cyrillic
   word's romanization in a standard news scheme: BGN/PCGN or the Wikipedia
   convention for a Russian form, the KMU 2010 national system for a Ukrainian
-  one (apostrophes for the soft sign dropped): "Sergey Shoygu", "Aleksey
-  Navalnyy", "Mariya Zakharova".  A Russian form never licenses a variant of a
+  one (apostrophes for the soft sign dropped), where the two differ only in
+  what news romanizations alternate on — y or i after a vowel, the ending
+  -y/-iy/-yy/-i: "Sergey Shoygu", "Navalnyy", "Zelenskiy" (not "Tsarnayev"
+  for Tsarnaev: English news has one established spelling).  A Russian form never licenses a variant of a
   word that comes from the Ukrainian form ("Vladimir" for Volodymyr Zelensky
   stays a Russian-derived spelling), and a name whose English form is not a
   romanization (Morawiecki: Моравецкий) gets no variants from this rule.
@@ -78,8 +80,20 @@ def _standard_words(entry) -> tuple[frozenset, ...]:
             if any(r[i] == cw for r in roms.values()):  # the English word romanizes this Cyrillic word
                 for scheme in STANDARD_SCHEMES[lang]:
                     r = roms.get(scheme) or norm(romanize(form, scheme).replace("’", "").replace("'", "")).split()
-                    out[i].add(r[i])
+                    if _alternation(r[i]) == _alternation(cw):
+                        out[i].add(r[i])
     return tuple(frozenset(s) for s in out)
+
+
+_VOWEL_Y = re.compile(r"(?<=[aeiou])y")
+_ENDING = re.compile(r"(?:iy|yy|ii|y|i)$")
+
+
+def _alternation(w: str) -> str:
+    """The word with the spellings news romanizations alternate on merged: y or i after a
+    vowel (Shoygu/Shoigu, Sergey/Sergei) and the ending -y/-iy/-yy/-i (Zelensky/Zelenskiy,
+    Navalny/Navalnyy).  Other differences (Tsarnayev for Tsarnaev) are not variants."""
+    return _ENDING.sub("", _VOWEL_Y.sub("i", w))
 
 
 def word_is_variant(found: str, accepted_word: str, standard: Iterable[str] = ()) -> bool:
