@@ -49,7 +49,8 @@ def main_callback(
     """mtqa — quality checks for machine-translated English news."""
 
 
-HOUSE_STYLE_HELP = "Place-name style: ukraine=ukrainian (Kyiv, default) or ukraine=russian (Kiev)."
+HOUSE_STYLE_HELP = ("Place-name style: ukraine=ukrainian (Kyiv, default) or ukraine=russian (Kiev); "
+                    "or one form of an accepted name variant: zelensky=Zelenskyy.")
 # rich reads "[tool.mtqa]" as markup and drops it: the bracket is escaped
 CONFIG_HELP = "Config file (default: mtqa.toml or \\[tool.mtqa] in pyproject.toml, searched upward)."
 
@@ -132,8 +133,17 @@ def build_config(config_file, select, ignore, severity, fail_on, allow, gazettee
         hs = dict(cfg.house_style)
         for item in _split(house_style):
             key, sep, value = item.partition("=")
-            key, value = (key.strip().lower(), value.strip().lower()) if sep else ("ukraine", key.strip().lower())
-            if key != "ukraine" or value not in ("ukrainian", "russian"):
+            key, value = (key.strip().lower(), value.strip()) if sep else ("ukraine", key.strip())
+            if key != "ukraine":
+                from mtqa.gazetteer.variants import resolve_pick
+
+                try:
+                    hs[key] = resolve_pick(key, value)[1]  # a name's accepted variant: zelensky=Zelenskyy
+                except ValueError as e:
+                    raise _die(f"--house-style {item}: {e}") from None
+                continue
+            value = value.lower()
+            if value not in ("ukrainian", "russian"):
                 raise _die(f"--house-style {item}: expected ukraine=ukrainian or ukraine=russian")
             hs[key] = value
         changes["house_style"] = hs

@@ -12,7 +12,9 @@ Keys (all optional)::
     fail-on = "error"           # error | warning | info | never
     allow = ["Ernest Hemingway", "Dzhokhar"]   # accepted words/names
     gazetteers = ["desk-names.tsv"]            # extra gazetteer files
-    house-style = { ukraine = "ukrainian" }    # or "russian"
+    house-style = { ukraine = "ukrainian" }    # or "russian"; plus picks among accepted name
+                                               # variants: { zelensky = "Zelenskyy" } (NAM003;
+                                               # the groups: mtqa/data/name_variants.tsv)
     fluency = true
     model = "models/newslm-5m"  # a model folder or Hugging Face name
     device = "auto"             # auto | cpu | cuda
@@ -130,6 +132,14 @@ def from_mapping(data: dict[str, Any], path: Path | None = None) -> Config:
         if not isinstance(hs, dict):
             raise ConfigError("'house-style' must be a table")
         cfg.house_style = {**cfg.house_style, **{str(k): str(v) for k, v in hs.items()}}
+        from mtqa.gazetteer.variants import resolve_pick
+
+        for k, v in hs.items():
+            if str(k).casefold() != "ukraine":
+                try:
+                    resolve_pick(str(k), str(v))
+                except ValueError as e:
+                    raise ConfigError(f"{e} in {path or 'config'}") from None
     if get("fluency") is not None:
         cfg.fluency = bool(get("fluency"))
     if get("model") is not None:

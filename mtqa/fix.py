@@ -4,7 +4,11 @@ Only findings of rules marked ``fixable`` that carry a suggestion and reach
 the confidence threshold are applied, and by default only rules measured
 precise on clean news (:func:`fix_gate`, ``mtqa/data/fix_gate.tsv``).  Edits never overlap: when two
 candidate edits overlap, the one with the higher confidence wins (then the
-longer span, then the earlier one).  Edits are applied right to left so that
+longer span, then the earlier one).  The corrections of one entity's mentions
+(NAM001 findings with one ``data["group"]``: "Sergei Shoigou" and the
+"Shoigou" after it) are applied all or none: when one of them is below the
+gate or loses an overlap, none is, so the fixed copy never names one person
+two ways.  Edits are applied right to left so that
 earlier offsets stay valid.  :func:`fix_text` re-checks the result and
 repeats (at most three passes) until nothing is left to apply, so running
 ``mtqa fix`` on its own output changes nothing.
@@ -39,6 +43,7 @@ class Edit:
     confidence: float
     message: str = ""
     pass_no: int = 0  # which re-check pass of fix_text found it (offsets are into that pass's text)
+    group: str = ""  # the entity group of a name correction (its mentions are applied all or none)
 
 
 #: Rules :func:`fix_text` always runs, whatever is selected: their findings are never fixed,
@@ -80,20 +85,41 @@ def plan(findings: Iterable[Finding], fixable: set[str], min_confidence: float =
     def near_editor_finding(f: Finding) -> bool:
         return f.family == "typography" and any(f.start <= b and a <= f.end for a, b in editor)
 
+    def wanted(f: Finding) -> bool:  # a correction the rule proposes
+        return f.code in fixable and f.suggestion is not None and f.suggestion != f.text and f.end > f.start
+
+    def passes(f: Finding) -> bool:
+        return (f.confidence >= min_confidence and (gate is None or (f.code in gate and f.confidence >= gate[f.code]))
+                and not near_editor_finding(f))
+
+    # the mentions of one entity (NAM001's data["group"]) are corrected all or none: a group with
+    # a correction that cannot be applied is left whole to the editor
+    blocked = {group_of(f) for f in findings if wanted(f) and group_of(f) and not passes(f)}
     cands = [
-        Edit(f.start, f.end, f.text, f.suggestion, f.code, f.confidence, f.message)
-        for f in findings
-        if f.code in fixable and f.suggestion is not None and f.confidence >= min_confidence
-        and (gate is None or (f.code in gate and f.confidence >= gate[f.code]))
-        and f.suggestion != f.text and f.end > f.start and not near_editor_finding(f)
+        Edit(f.start, f.end, f.text, f.suggestion, f.code, f.confidence, f.message, group=group_of(f))
+        for f in findings if wanted(f) and passes(f) and group_of(f) not in blocked
     ]
-    # strongest first, then take what does not overlap what was taken
+    # strongest first, then take what does not overlap what was taken; a group that lost a
+    # member to an overlap is withdrawn and the rest taken again
     cands.sort(key=lambda e: (-e.confidence, -(e.end - e.start), e.start, e.code))
-    taken: list[Edit] = []
-    for e in cands:
-        if all(e.end <= t.start or e.start >= t.end for t in taken):
-            taken.append(e)
+    while True:
+        taken: list[Edit] = []
+        lost: set[str] = set()
+        for e in cands:
+            if all(e.end <= t.start or e.start >= t.end for t in taken):
+                taken.append(e)
+            elif e.group:
+                lost.add(e.group)
+        if not lost:
+            break
+        cands = [e for e in cands if e.group not in lost]
     return sorted(taken, key=lambda e: (e.start, e.end))
+
+
+def group_of(f: Finding) -> str:
+    """The entity group of a finding ("" for none): its mentions are fixed all or none."""
+    g = f.data.get("group") if isinstance(f.data, dict) else None
+    return f"{f.code}:{g}" if g else ""
 
 
 def apply(text: str, edits: list[Edit]) -> str:

@@ -13,7 +13,8 @@ FORMATS = ("table", "csv", "md", "json")
 
 
 def collect(reports, snippet_width: int = 40) -> dict:
-    """Aggregate name findings of DocumentReports: corrected names and unverified ones."""
+    """Aggregate name findings of DocumentReports: corrected names, unverified ones and the
+    corrections per entity (:func:`entities`)."""
     corrected: dict[tuple, dict] = {}
     unverified: dict[str, dict] = {}
     for rep in reports:
@@ -43,7 +44,62 @@ def collect(reports, snippet_width: int = 40) -> dict:
             row["locations"].append(loc)
             row["confidence"] = max(row["confidence"], round(f.confidence, 4))
     order = lambda r: (-r["count"], -r["confidence"], r["found"])  # noqa: E731
-    return {"corrected": sorted(corrected.values(), key=order), "unverified": sorted(unverified.values(), key=order)}
+    return {"corrected": sorted(corrected.values(), key=order), "unverified": sorted(unverified.values(), key=order),
+            "entities": entities(reports)}
+
+
+def entities(reports) -> list[dict]:
+    """The corrections per entity (NAM001's ``data["entity"]``), over all documents.
+
+    Each row: ``entity`` (the gazetteer id), ``type``, ``suggestion`` (the full name the
+    corrections write), ``spellings`` (every spelling of the entity seen in the documents,
+    correct ones included, with its count of corrected mentions: 0 for a correct one),
+    ``evidence`` (``gazetteer``: the strongest mention's account of the gazetteer match;
+    ``lm_margin``: the language model's margin in nats, when a finding carries one), the
+    ``mentions`` (location, found, suggestion, confidence, the full mention a surname alone is
+    linked to, and whether ``mtqa fix`` applies it: a group is fixed all or none, by the fix
+    gate) and ``fixed``: how many of them ``mtqa fix`` corrects."""
+    from mtqa.fix import fix_gate, plan
+    from mtqa.rules import all_rules
+
+    fixable = {r.code for r in all_rules() if r.fixable}
+    gate = fix_gate()
+    rows: dict[str, dict] = {}
+    for rep in reports:
+        doc = rep.document
+        applied = {(e.start, e.end) for e in plan(rep.findings, fixable, gate=gate)}
+        for f in rep.findings:
+            ent = f.data.get("entity") if f.code == "NAM001" else None
+            if not ent:
+                continue
+            row = rows.setdefault(ent, {"entity": ent, "type": f.data.get("type", ""), "suggestion": f.suggestion,
+                                        "spellings": {}, "evidence": {"gazetteer": "", "lm_margin": None},
+                                        "mentions": [], "fixed": 0, "_conf": -1.0})
+            if len((f.suggestion or "").split()) > len((row["suggestion"] or "").split()):
+                row["suggestion"] = f.suggestion  # the full name, not a surname alone
+            for sp in f.data.get("spellings", ()):
+                row["spellings"].setdefault(sp, 0)
+            row["spellings"][f.text] = row["spellings"].get(f.text, 0) + 1
+            linked = f.data.get("linked_to")
+            if f.confidence > row["_conf"] and not linked:
+                row["_conf"] = f.confidence
+                row["evidence"]["gazetteer"] = f"{f.data.get('entry', ent)}: {f.data.get('evidence', '')}"
+            margin = f.data.get("lm_margin")
+            if margin is not None:
+                old = row["evidence"]["lm_margin"]
+                row["evidence"]["lm_margin"] = round(float(margin), 3) if old is None else max(old, round(float(margin), 3))
+            fixed = (f.start, f.end) in applied
+            row["fixed"] += fixed
+            row["mentions"].append({"location": f"{doc.name}:{f.line}:{f.column}", "found": f.text,
+                                    "suggestion": f.suggestion, "confidence": round(f.confidence, 4),
+                                    "linked_to": linked["text"] if linked else None, "fixed": fixed})
+    out = []
+    for row in rows.values():
+        row.pop("_conf")
+        row["spellings"] = [{"spelling": k, "corrected": v}
+                            for k, v in sorted(row["spellings"].items(), key=lambda kv: (-kv[1], kv[0]))]
+        out.append(row)
+    return sorted(out, key=lambda r: (-len(r["mentions"]), r["entity"]))
 
 
 def _locs(row: dict, limit: int = 3) -> str:
@@ -94,6 +150,15 @@ def render(data: dict, fmt: str) -> str:
                                                                r["context"])) + " |")
         else:
             out.append("None.")
+        out += ["", "## Names by entity", ""]
+        if data.get("entities"):
+            ecols = ["entity", "suggestion", "spellings", "mentions", "fixed", "evidence"]
+            out += ["| " + " | ".join(ecols) + " |", "|" + "---|" * len(ecols)]
+            for r in data["entities"]:
+                out.append("| " + " | ".join(esc(x) for x in (r["entity"], r["suggestion"], _spellings(r),
+                                                               len(r["mentions"]), r["fixed"], _evidence(r))) + " |")
+        else:
+            out.append("None.")
         return "\n".join(out) + "\n"
     # table
     lines = ["Corrected names"]
@@ -107,7 +172,30 @@ def render(data: dict, fmt: str) -> str:
     lines += ["", "Unverified transliterations"]
     urows = [("FOUND", "COUNT", "LOCATIONS")] + [(r["found"], str(r["count"]), _locs(r)) for r in data["unverified"]]
     lines += _table(urows) if data["unverified"] else ["  (none)"]
+    lines += ["", "Names by entity"]
+    if data.get("entities"):
+        erows = [("ENTITY", "SUGGESTION", "MENTIONS", "FIXED", "SPELLINGS")]
+        erows += [(r["entity"], r["suggestion"], str(len(r["mentions"])), str(r["fixed"]), _spellings(r))
+                  for r in data["entities"]]
+        lines += _table(erows)
+        for r in data["entities"]:
+            lines.append(f"  {r['suggestion']}: {_evidence(r)}")
+    else:
+        lines.append("  (none)")
     return "\n".join(lines) + "\n"
+
+
+def _spellings(row: dict) -> str:
+    """"Sergei Shoigou ×1, Shoigou ×2, Sergei Shoigu": each spelling with its corrected mentions."""
+    return ", ".join(f"{s['spelling']} ×{s['corrected']}" if s["corrected"] else s["spelling"] for s in row["spellings"])
+
+
+def _evidence(row: dict) -> str:
+    ev = row["evidence"]
+    out = ev["gazetteer"]
+    if ev.get("lm_margin") is not None:
+        out += f"; language model margin {ev['lm_margin']:+.2f} nats"
+    return out
 
 
 def _table(rows: list[tuple]) -> list[str]:
@@ -129,7 +217,8 @@ def names(
     field: Optional[List[str]] = typer.Option(None, "--field", help="JSON field(s) with the text."),
 ) -> None:
     """The corrected-names report: every garbled name with its suggestion, count, locations,
-    confidence and evidence, and the unverified transliterations in a separate section."""
+    confidence and evidence, the unverified transliterations in a separate section, and the
+    names by entity (every spelling seen, the suggestion, its evidence, the mentions fixed)."""
     from mtqa.checker import Checker
     from mtqa.readers import ReadError, ReadOptions
 

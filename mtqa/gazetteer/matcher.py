@@ -49,6 +49,13 @@ Policy (when a window becomes a finding)
   uses, nothing is reported; a misspelling of the English name itself
   ("Chuck Shumer") needs a context keyword or a romanized-Russian signature,
   and is at most a warning.
+* **Accepted variants** (:mod:`mtqa.gazetteer.variants`): a window whose every
+  word is the entry's word or an accepted variant of it — a group of
+  ``mtqa/data/name_variants.tsv`` (Zelenskii, Aleksei, Dmitri...) or the
+  standard BGN/PCGN, Wikipedia or KMU 2010 romanization of the Cyrillic word
+  the English word comes from ("Sergey Shoygu", "Navalnyy") — is never
+  reported.  A house style's pick of a variant group is written in every
+  suggestion.
 * **A single word** must be rare in English, at least five letters, not in
   capitals, a transliteration (not a translation: "Shvetsiya" for Sweden
   stands only in a longer match) of an entry's Cyrillic form, and either
@@ -60,6 +67,10 @@ Policy (when a window becomes a finding)
 Words with a strong romanized-Russian signature (a Dzh- start, the endings
 -skiy, -iy, -yy, -ovna/-evna) that match nothing are reported as
 *unverified transliterations*, once per document and spelling.
+
+Mentions of one entity across the document (a surname alone after a full
+name, the possessive, title + surname, the headline) are linked after this
+scan by :mod:`mtqa.gazetteer.mentions`.
 """
 
 from __future__ import annotations
@@ -71,6 +82,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz.distance import Levenshtein
 
 from mtqa.gazetteer.keys import ARTICLES, ASSIMILATED, norm, norm_literal, skeleton
+from mtqa.gazetteer.variants import apply_picks, is_variant
 from mtqa.trie_regex import trie_pattern
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -123,6 +135,14 @@ class NameHit:
     entry_type: str = ""
     evidence: str = ""
     context_seen: list[str] = field(default_factory=list)
+    # document-level linking (mtqa.gazetteer.mentions): the entity group of the hit, how the
+    # mention names it ("full", "surname"), the full mention a surname alone was linked to
+    # (its text and start) and every spelling of the entity seen in the document
+    group: str = ""
+    mention: str = ""
+    linked_to: "tuple[str, int] | None" = None
+    spellings: tuple[str, ...] = ()
+    index: int = -1  # the entry's position in the index
 
 
 def signature(word: str) -> int:
@@ -462,12 +482,14 @@ class DocumentMatcher:
         if kind == "article":
             entry = idx.entries[res[1]]
             return NameHit("garbled", s, e, window, res[2], 0.8, entry.id, entry.type,
-                           f"Arabic article assimilated: '{window}' is '{res[2]}' ({entry.name})")
+                           f"Arabic article assimilated: '{window}' is '{res[2]}' ({entry.name})", index=res[1])
         _, ei, conf, key, evidence, dist, garbled, need_context, form_kind, source, form = res
         entry = idx.entries[ei]
         canon = entry.name
         if _gender_pair(words[-1], canon.split()[-1]) or _plural_of(window, entry):
             return None
+        if is_variant(window, entry):
+            return None  # "Volodymyr Zelenskii", "Sergey Shoygu": an accepted spelling (variants.py)
         seen = self._context(text, s, e, entry.context)
         if need_context and not seen:
             return None
@@ -509,9 +531,11 @@ class DocumentMatcher:
         # an alias, or a short form ("Vitali Zaharchenko", not the listed "Vitali Yur'yevich
         # Zaharchenko"): the form the window resembles is the suggestion
         suggestion = form if form_kind in ("alias", "short") else _suggest(window, entry, len(words))
+        suggestion = apply_picks(suggestion, self.gaz.name_picks)
         if norm(suggestion) == norm(window):
             return None
-        return NameHit("garbled", s, e, window, suggestion, round(conf, 4), entry.id, entry.type, evidence, seen)
+        return NameHit("garbled", s, e, window, suggestion, round(conf, 4), entry.id, entry.type, evidence, seen,
+                       index=ei)
 
     def _is_attested(self, word: str) -> bool:
         w = _POSSESSIVE.sub("", word).casefold()

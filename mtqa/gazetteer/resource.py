@@ -3,7 +3,9 @@
 ``ctx.get("gazetteer")`` returns a :class:`Gazetteer` for the run's config:
 the packaged gazetteer plus ``Config.gazetteers`` files, the Ukrainian house
 style (``config.house_style["ukraine"]``: ``ukrainian`` (default) or
-``russian``) and the allow list.  Gazetteers are cached per process by that
+``russian``), the house style's picks among accepted name variants (every
+other ``house-style`` key: ``zelensky = "Zelenskyy"``, see
+:mod:`mtqa.gazetteer.variants`) and the allow list.  Gazetteers are cached per process by that
 tuple, so many checkers (tests, the names report) share one.
 
 Building the index romanizes every Cyrillic form in eight schemes and runs
@@ -40,9 +42,15 @@ _GAZETTEERS: dict[tuple, "Gazetteer"] = {}
 class Gazetteer:
     """The index plus the run's house style and allow list."""
 
-    def __init__(self, index, house_style: str = "ukrainian", allow: Iterable[str] = (), sources: Sequence[str] = ()):
+    def __init__(self, index, house_style: str = "ukrainian", allow: Iterable[str] = (), sources: Sequence[str] = (),
+                 names: Sequence[tuple[str, str]] = ()):
+        from mtqa.gazetteer.variants import pick_table
+
         self.index = index
         self.house_style = house_style if house_style in ("ukrainian", "russian") else "ukrainian"
+        # the house style's picks among accepted name variants ((group, form) pairs, variants.py)
+        self.names = tuple(names)
+        self.name_picks = pick_table(self.names)
         self.allowed = frozenset(a.casefold() for a in allow)
         self.sources = list(sources)
         self._matcher = None
@@ -70,13 +78,20 @@ class Gazetteer:
             return cache[key]
         allowed = is_allowed or (lambda s: s.casefold() in self.allowed)
         text, table = doc.normalized()
-        hits = self.matcher.scan(text, allowed)
+        from mtqa.gazetteer import mentions
+
+        hits = mentions.link(text, self.matcher.scan(text, allowed), self, allowed)
+        if self.name_picks:
+            hits += mentions.house_picks(text, hits, self, allowed)
         if table is not None:
             from mtqa.document import map_span
 
             for h in hits:
                 h.start, h.end = map_span(table, h.start, h.end, len(doc.text))
                 h.text = doc.text[h.start:h.end]
+                if h.linked_to is not None:
+                    ls, le = map_span(table, h.linked_to[1], h.linked_to[1] + len(h.linked_to[0]), len(doc.text))
+                    h.linked_to = (doc.text[ls:le], ls)
         hits.sort(key=lambda h: (h.start, h.end, h.kind))
         cache[key] = hits
         return hits
@@ -317,9 +332,10 @@ def source_files(paths: Sequence[str] = (), defaults: bool = True) -> list[tuple
 
 
 def get_gazetteer(paths: Sequence[str] = (), house_style: str = "ukrainian", allow: Iterable[str] = (),
-                  defaults: bool = True) -> Gazetteer:
-    """The process-wide gazetteer for these files, house style and allow list."""
-    key = (tuple(_path_key(p) for p in paths), house_style, tuple(sorted(allow)), defaults)
+                  defaults: bool = True, names: Sequence[tuple[str, str]] = ()) -> Gazetteer:
+    """The process-wide gazetteer for these files, house style (``names``: the picks among
+    accepted name variants, :func:`mtqa.gazetteer.variants.picks_of`) and allow list."""
+    key = (tuple(_path_key(p) for p in paths), house_style, tuple(sorted(allow)), defaults, tuple(sorted(names)))
     with _LOCK:
         gaz = _GAZETTEERS.get(key)
         if gaz is None:
@@ -330,7 +346,7 @@ def get_gazetteer(paths: Sequence[str] = (), house_style: str = "ukrainian", all
             if index is None:
                 index = build_index(files)
                 _GAZETTEERS[ikey] = index  # type: ignore[assignment]
-            gaz = Gazetteer(index, house_style, allow, [n for n, _ in files])
+            gaz = Gazetteer(index, house_style, allow, [n for n, _ in files], names)
             _GAZETTEERS[key] = gaz
         return gaz
 
@@ -342,4 +358,7 @@ def _path_key(p) -> str:
 
 @resource("gazetteer")
 def _gazetteer_resource(config) -> Gazetteer:
-    return get_gazetteer(config.gazetteers, config.house_style.get("ukraine", "ukrainian"), config.allow)
+    from mtqa.gazetteer.variants import picks_of
+
+    return get_gazetteer(config.gazetteers, config.house_style.get("ukraine", "ukrainian"), config.allow,
+                         names=picks_of(config.house_style))

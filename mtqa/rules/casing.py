@@ -258,3 +258,155 @@ def _previous_words(text: str, pos: int, n: int) -> list[str]:
     start = max(0, pos - 60)
     words = _WORD.findall(text[start:pos])
     return [w.casefold() for w in words[-n:]]
+
+
+# -- formal titles before a name ---------------------------------------------------
+
+_DAYS_MONTHS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december""".split()
+)
+_NAME_WORD = r"[A-Z][a-z][\w'’-]*"
+
+
+@lru_cache(maxsize=1)
+def _title_table() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+    """(pattern, lower-case title -> (title as written before a name, of_form))."""
+    table = {" ".join(r["title"].split()).lower(): (" ".join(r["title"].split()), r["of_form"])
+             for r in read_tsv("casing/titles.tsv")}
+    titles = "|".join(re.escape(t).replace(r"\ ", "[ \t]+") for t in sorted(table, key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?<![\w'’.-])(?P<title>{titles})"
+        rf"(?:[ \t]+of[ \t]+(?:the[ \t]+)?(?P<org>[A-Z]{{2,6}}))?"  # "secretary general of NATO"
+        rf"[ \t]+(?P<name>{_NAME_WORD}(?:[ \t]+(?:{_NAME_WORD}|[A-Z]\.))*)")
+    return pattern, table
+
+
+# the words after which a lower-case title before a known person is MT's, not a house style's
+# ("attended by foreign minister Sergei Lavrov"); a noun ("commission president"), a determiner
+# ("how good a prime minister Gordon Brown will make") or "to" ("an aide to vice president Dick
+# Cheney") is not among them
+_TITLE_AFTER = frozenset(
+    """by with from and between including said says told met meets called urged thanked visited received
+    welcomed invited when while after before during""".split()
+)
+_PREV_WORDS = re.compile(r"([\w'’.-]+)[ \t]+(?:([\w'’.-]+)[ \t]+)?\Z")
+
+
+@register
+class LowercaseTitleBeforeName(Rule):
+    """A formal title in lower case directly before a name.
+
+    AP style capitalises a formal title directly before a name — "Defence
+    Minister Sergei Shoigu", "Foreign Minister Sergei Lavrov", "President
+    Vladimir Putin", "Prime Minister Mateusz Morawiecki" — and machine
+    translation from Russian writes it as it was in the source sentence, in
+    lower case, often after an article English would not use there ("the
+    defence minister Sergei Shoigu").  British style also writes titles in
+    lower case ("Russian president Vladimir Putin", "shadow chancellor Oliver
+    Letwin"), so the rule reports only what clean news of any style does not
+    write: a lower-case formal title
+
+    * after "the" and before a name of two capitalised words ("the defence
+      minister Sergei Shoigu"; not "adviser to the president Kellyanne
+      Conway"), or
+    * before a gazetteer person whose entry has that title among its context
+      keywords, after a preposition, a conjunction or a verb ("attended by
+      foreign minister Sergei Lavrov", "said president Vladimir Putin") — not
+      after a nationality, an organisation or a modifier ("Russian president
+      Vladimir Putin", "commission president", "former president Barack
+      Obama", "shadow chancellor").
+
+    Occupational descriptions stay lower case before a name ("spokesman Dmitry
+    Peskov", "press secretary Josh Earnest") and are not reported, nor is a
+    title set off by a comma ("the defence minister, Sergei Shoigu").  A title
+    followed by "of" and the acronym of a gazetteer organisation is written
+    the AP way, the acronym first: "secretary general of NATO Jens
+    Stoltenberg" → "NATO Secretary-General Jens Stoltenberg".  The titles are
+    in ``mtqa/data/casing/titles.tsv``; the suggestion capitalises the title.
+    """
+
+    code = "CAS005"
+    name = "lowercase-title-before-name"
+    family = "casing"
+    severity = Severity.WARNING
+    summary = "Formal title in lower case before a name (\"defence minister Sergei Shoigu\")."
+    flag_examples = (
+        "The defence minister Sergei Shoigu inspected the troops.",
+        "Moscow was represented by foreign minister Sergei Lavrov.",
+        "The secretary general of NATO Jens Stoltenberg arrived in Kyiv.",
+        "The talks were opened by president Vladimir Putin.",
+    )
+    pass_examples = (
+        "Defence Minister Sergei Shoigu inspected the troops.",
+        "Kremlin spokesman Dmitry Peskov declined to comment.",
+        "The defence minister, Sergei Shoigu, inspected the troops.",
+        "Russian president Vladimir Putin arrived in Delhi.",
+        "The visit was cancelled by former president Barack Obama.",
+        "He spoke to the president Monday about the budget.",
+        "Counselor to the president Kellyanne Conway later walked it back.",
+        "White House press secretary Josh Earnest said so.",
+    )
+    needs = frozenset({"gazetteer"})
+    fixable = True
+    supersedes = ()
+
+    def check(self, doc, ctx) -> Iterable[Finding]:
+        pattern, table = _title_table()
+        text = doc.text
+        for m in pattern.finditer(text):
+            title = m.group("title")
+            if not title.islower():
+                continue  # capitalised (right) or mixed (CAS001)
+            name = m.group("name").split()
+            if len(name) < 2 or name[0].casefold() in _DAYS_MONTHS or name[0].casefold() in FUNCTION_WORDS:
+                continue
+            key = " ".join(title.split())
+            written, of_form = table[key]
+            org = m.group("org")
+            if org and (not of_form or not _gazetteer_org(ctx, org)):
+                continue
+            prev = _PREV_WORDS.search(text, max(0, m.start() - 60), m.start())
+            p1 = prev.group(2) or prev.group(1) if prev else ""  # the word right before the title
+            p0 = prev.group(1) if prev and prev.group(2) else ""  # and the one before that
+            if p1 in ("the", "The"):
+                if p0 and (p0[:1].isupper() or p0.casefold() in ("to", "of", "for")) and not p1 == "The":
+                    continue  # "Counselor to the president Kellyanne Conway", "Acme's the president"
+            elif not (p1 in _TITLE_AFTER and _person_with_title(ctx, name, key)):
+                continue
+            if ctx.is_allowed(title):
+                continue
+            if org:
+                suggestion = of_form.format(org=org)
+                end = m.end("org")
+                message = (f"formal title before a name: AP writes '{suggestion} {' '.join(name)}' "
+                           f"(the organisation first, the title capitalised)")
+            else:
+                suggestion = written
+                end = m.end("title")
+                message = f"formal title in lower case directly before a name: write '{written}'"
+            yield self.finding(doc, m.start(), end, message, suggestion=suggestion, confidence=0.85,
+                               data={"title": written})
+
+
+def _gazetteer_org(ctx, acronym: str) -> bool:
+    from mtqa.gazetteer.keys import norm
+
+    idx = ctx.get("gazetteer").index
+    return any(idx.entries[i].type == "organisation" for i in idx.accepted.get(norm(acronym), ()))
+
+
+def _person_with_title(ctx, name: list[str], title: str) -> bool:
+    """The first words of the name are a gazetteer person whose context keywords include the title."""
+    from mtqa.gazetteer.keys import norm
+
+    idx = ctx.get("gazetteer").index
+    want = {title.replace("defense", "defence"), title.replace("defence", "defense")}
+    for n in range(min(4, len(name)), 1, -1):
+        words = " ".join(name[:n])
+        words = re.sub(r"(?:'s|’s|'|’)$", "", words)
+        for i in idx.accepted.get(norm(words), ()):
+            e = idx.entries[i]
+            if e.type == "person" and any(k.casefold() in want for k in e.context):
+                return True
+    return False

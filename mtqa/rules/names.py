@@ -84,12 +84,20 @@ class GarbledName(Rule):
     def check(self, doc, ctx) -> Iterable[Finding]:
         for h in _hits(doc, ctx, "garbled"):
             kind = {"person": "person", "organisation": "organisation", "place": "place"}.get(h.entry_type, "name")
+            message = f"garbled {kind} name '{h.text}'; the standard English form is '{h.suggestion}'"
+            data = {"entry": h.entry_id, "type": h.entry_type, "evidence": h.evidence,
+                    "context": list(h.context_seen), "entity": h.entry_id, "group": h.group or h.entry_id}
+            if h.mention:
+                data["mention"] = h.mention
+            if h.linked_to is not None:
+                message += f" (the same {kind} as '{h.linked_to[0]}')"
+                data["linked_to"] = {"text": h.linked_to[0], "start": h.linked_to[1]}
+            if h.spellings:
+                data["spellings"] = list(h.spellings)
             yield self.finding(
-                doc, h.start, h.end,
-                f"garbled {kind} name '{h.text}'; the standard English form is '{h.suggestion}'",
+                doc, h.start, h.end, message,
                 suggestion=h.suggestion, confidence=h.confidence, severity=_severity_for(h.confidence),
-                data={"entry": h.entry_id, "type": h.entry_type, "evidence": h.evidence,
-                      "context": list(h.context_seen)},
+                data=data,
             )
 
 
@@ -170,8 +178,9 @@ class HouseStyleSpelling(Rule):
     def check(self, doc, ctx) -> Iterable[Finding]:
         gaz = ctx.get("gazetteer")
         for h in _hits(doc, ctx, "house"):
-            yield self.finding(
-                doc, h.start, h.end,
-                f"house style ({gaz.house_style}-derived spellings of Ukrainian names): write '{h.suggestion}'",
-                suggestion=h.suggestion, confidence=h.confidence, data={"evidence": h.evidence},
-            )
+            if h.entry_type == "variant":
+                message = f"house style for this name (an accepted variant): write '{h.suggestion}'"
+            else:
+                message = f"house style ({gaz.house_style}-derived spellings of Ukrainian names): write '{h.suggestion}'"
+            yield self.finding(doc, h.start, h.end, message,
+                               suggestion=h.suggestion, confidence=h.confidence, data={"evidence": h.evidence})
