@@ -13,7 +13,9 @@ never corrects one into the other) when
   convention for a Russian form, the KMU 2010 national system for a Ukrainian
   one (apostrophes for the soft sign dropped), where the two differ only in
   what news romanizations alternate on — y or i after a vowel, the ending
-  -y/-iy/-yy/-i: "Sergey Shoygu", "Navalnyy", "Zelenskiy" (not "Tsarnayev"
+  -y/-iy/-yy/-i, an initial Ye/E, ya/ia after a consonant: "Sergey Shoygu",
+  "Navalnyy", "Zelenskiy", "Evmenov", "Emelyanenko" (also in the ICAO passport
+  scheme and the plain scheme news desks use; not "Tsarnayev"
   for Tsarnaev: English news has one established spelling).  A Russian form never licenses a variant of a
   word that comes from the Ukrainian form ("Vladimir" for Volodymyr Zelensky
   stays a Russian-derived spelling), and a name whose English form is not a
@@ -36,7 +38,9 @@ from mtqa.gazetteer.keys import norm
 
 TABLE = "name_variants.tsv"
 # the standard news romanizations of a Cyrillic form, by its language
-STANDARD_SCHEMES = {"ru": ("bgn_pcgn", "wikipedia"), "uk": ("kmu_2010",)}
+# (BGN/PCGN and Wikipedia; the passport scheme, ICAO Doc 9303, in which Russians' own documents
+# spell their names; the plain scheme news desks use, Yevmenov/Evmenov, Yemelyanenko/Emelyanenko)
+STANDARD_SCHEMES = {"ru": ("bgn_pcgn", "wikipedia", "icao_doc_9303", "simple"), "uk": ("kmu_2010",)}
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
@@ -87,12 +91,16 @@ def _standard_words(entry) -> tuple[frozenset, ...]:
 
 _VOWEL_Y = re.compile(r"(?<=[aeiou])y")
 _ENDING = re.compile(r"(?:iy|yy|ii|y|i)$")
+_INITIAL_YE = re.compile(r"^ye")
+_CONSONANT_Y = re.compile(r"(?<=[b-df-hj-np-tv-z])y(?=[au])")
 
 
 def _alternation(w: str) -> str:
     """The word with the spellings news romanizations alternate on merged: y or i after a
-    vowel (Shoygu/Shoigu, Sergey/Sergei) and the ending -y/-iy/-yy/-i (Zelensky/Zelenskiy,
-    Navalny/Navalnyy).  Other differences (Tsarnayev for Tsarnaev) are not variants."""
+    vowel (Shoygu/Shoigu, Sergey/Sergei), the ending -y/-iy/-yy/-i (Zelensky/Zelenskiy,
+    Navalny/Navalnyy), an initial Ye/E (Yevmenov/Evmenov) and ya/ia, yu/iu after a consonant
+    (Emelyanenko/Emelianenko).  Other differences (Tsarnayev for Tsarnaev) are not variants."""
+    w = _CONSONANT_Y.sub("i", _INITIAL_YE.sub("e", w))
     return _ENDING.sub("", _VOWEL_Y.sub("i", w))
 
 
