@@ -248,7 +248,7 @@ class _ProgressBar:
     the fluency model on.  It never writes to the report.  The first line
     counts input bytes, files done of all and findings so far; a second one
     follows a long document (:data:`LONG_CHARS` characters or more) through
-    the rules and the fluency model (tokens scored of all), reported by
+    the rules and the fluency model (characters scored of all), reported by
     the checker through ``CheckContext.progress`` (``--jobs 1`` only: with
     workers, documents are checked out of sight).  Messages written to stderr
     meanwhile (read errors, warnings) are printed above the bar.
@@ -306,7 +306,7 @@ class _ProgressBar:
         """``CheckContext.progress``: a stage of checking the current batch of documents."""
         if self.progress is None or chars < self.LONG_CHARS:
             return
-        info = f"rule {done}/{total}" if stage == "rules" else f"{done:,}/{total:,} tokens"
+        info = f"rule {done}/{total}" if stage == "rules" else f"{done:,}/{total:,} characters"
         self.progress.update(self.doc_task, description=f"  {stage}", total=max(total, 1), completed=done,
                              info=info, visible=True)
 
