@@ -146,9 +146,13 @@ def main() -> None:
         if dump is not None:
             import json
 
-            dump.write(json.dumps({"i": len(stats), "det": [s.det for s in scored], "scores": [s.scores for s in scored],
-                                   "tails": [s.tails(cal) for s in scored], "lm": [s.lm for s in scored],
-                                   "ntok": [s.ntok for s in scored]}) + "\n")
+            def ls(v):  # the scorer keeps per-word values in compact arrays
+                return None if v is None else list(v)
+
+            dump.write(json.dumps({"i": len(stats), "det": [ls(s.det) for s in scored],
+                                   "scores": [ls(s.scores) for s in scored],
+                                   "tails": [ls(s.tails(cal)) for s in scored], "lm": [ls(s.lm) for s in scored],
+                                   "ntok": [ls(s.ntok) for s in scored]}) + "\n")
         stats.append((min(flu001_rank(s, cal) for s in scored), sum(tails) / len(tails), sum(slor) / len(slor),
                       lm / max(1, ntok), rep.findings, max(dets) if dets else float("-inf")))
     dt = time.perf_counter() - t0

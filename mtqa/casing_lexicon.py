@@ -211,18 +211,47 @@ class _Counts(dict):
 
 @lru_cache(maxsize=1)
 def lexicon() -> tuple[dict[str, Casing], dict[str, Casing]]:
-    """(words, phrases): folded text -> its casing counts in native news."""
+    """(words, phrases): folded text -> its casing counts in native news.  (The casing rules
+    read the same rows from a cache of tables derived at the first run:
+    :func:`mtqa.rules.casing_names.lexicon`.)"""
+    return counts(*table_rows())
+
+
+def table_bytes() -> bytes:
+    """The packaged table, compressed, as shipped."""
     from importlib import resources
 
-    words, phrases = _Counts(), _Counts()
-    source = resources.files("mtqa").joinpath("data", *TABLE.split("/"))
-    with source.open("rb") as raw:
-        text = lzma.decompress(raw.read()).decode("utf-8")
+    with resources.files("mtqa").joinpath("data", *TABLE.split("/")).open("rb") as raw:
+        return raw.read()
+
+
+def table_rows(data: "bytes | None" = None) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(word keys, word rows, phrase keys, phrase rows) of the packaged table, in its order; a
+    row is the rest of its line (form, capitalised, lower, upper), parsed by :func:`counts`
+    on first use."""
+    text = lzma.decompress(table_bytes() if data is None else data).decode("utf-8")
+    wk: list[str] = []
+    wr: list[str] = []
+    pk: list[str] = []
+    pr: list[str] = []
     for line in text.splitlines():
         if line[:1] == "#":
             continue
         kind, key, row = line.split("\t", 2)
-        dict.__setitem__(words if kind == "w" else phrases, key, row)
+        if kind == "w":
+            wk.append(key)
+            wr.append(row)
+        else:
+            pk.append(key)
+            pr.append(row)
+    return wk, wr, pk, pr
+
+
+def counts(wk: list[str], wr: list[str], pk: list[str], pr: list[str]) -> tuple[dict[str, Casing], dict[str, Casing]]:
+    """(words, phrases) from :func:`table_rows`' columns (a key seen twice keeps its last row)."""
+    words, phrases = _Counts(), _Counts()
+    dict.update(words, zip(wk, wr))
+    dict.update(phrases, zip(pk, pr))
     return words, phrases
 
 

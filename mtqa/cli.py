@@ -24,6 +24,84 @@ app = typer.Typer(
 )
 
 
+def _plain_coercion() -> None:
+    """Let typer coerce plain option values without pydantic.
+
+    Recent typer (0.2x) coerces every parameter — also the ones left at their default — through
+    a pydantic ``TypeAdapter``; importing pydantic and building the adapters is about a sixth of
+    ``mtqa check --no-fluency``'s start-up.  For the annotations mtqa's commands use (``str``,
+    ``int``, ``bool``, ``List[str]``, no parser, range, path, file or choice options) and a value
+    that is already of the type, or a plain decimal string for ``int``, the adapter returns the
+    value unchanged (a list for a list); those are returned here.  Anything else (``--jobs x``)
+    goes to typer's own adapter, built then, so messages and results are typer's.  A typer
+    without this coercion layer (older or newer) is left alone."""
+    try:
+        from dataclasses import dataclass
+        from typing import Any, get_args, get_origin
+
+        from typer import core as typer_core
+        from typer._coercion import RuntimeParam, build_runtime_param
+    except ImportError:  # pragma: no cover - another typer
+        return
+    cls = getattr(typer_core, "_TyperParameter", None)
+    if cls is None or not callable(getattr(cls, "get_runtime_param", None)):  # pragma: no cover
+        return
+
+    def plain_kind(desc) -> "str | None":
+        info = desc.parameter_info
+        if any(getattr(info, a, None) is not None for a in ("parser", "min", "max", "formats")) or \
+                getattr(info, "clamp", False) or desc.file_annotation is not None or desc.is_choice:
+            return None
+        ann = desc.annotation
+        if ann in (str, int, bool):
+            return ann.__name__
+        if get_origin(ann) is list and get_args(ann) == (str,):
+            return "list"
+        return None
+
+    @dataclass(frozen=True)
+    class PlainParam(RuntimeParam):
+        kind: str = ""
+        descriptor: Any = None
+
+        def _coerce_value(self, value, param, ctx):
+            kind, t = self.kind, type(value)
+            if kind == "str" and t is str:
+                return value
+            if kind == "bool" and t is bool:
+                return value
+            if kind == "int":
+                if t is int:
+                    return value
+                if t is str and value.isascii() and len(value) < 19:
+                    digits = value[1:] if value[:1] == "-" else value
+                    if digits.isdigit() and (digits == "0" or digits[0] != "0"):
+                        return int(value)
+            if kind == "list":
+                if t is str:
+                    return [value]
+                if t in (list, tuple) and all(type(v) is str for v in value):
+                    return list(value)
+            return build_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
+
+    original = cls.get_runtime_param
+
+    def get_runtime_param(self):
+        if self._runtime_param is None:
+            kind = plain_kind(self.type_descriptor)
+            if kind is None:
+                return original(self)
+            d = self.type_descriptor
+            self._runtime_param = PlainParam(parameter_info=d.parameter_info, annotation=d.annotation, kind=kind,
+                                             descriptor=d)
+        return self._runtime_param
+
+    cls.get_runtime_param = get_runtime_param
+
+
+_plain_coercion()
+
+
 def _die(msg: str, code: int = 2) -> "typer.Exit":
     sys.stderr.write(f"mtqa: error: {msg}\n")
     return typer.Exit(code)
@@ -180,7 +258,7 @@ class _ProgressBar:
     the fluency model on.  It never writes to the report.  The first line
     counts input bytes, files done of all and findings so far; a second one
     follows a long document (:data:`LONG_CHARS` characters or more) through
-    the rules and the fluency model (tokens scored of all), reported by
+    the rules and the fluency model (characters scored of all), reported by
     the checker through ``CheckContext.progress`` (``--jobs 1`` only: with
     workers, documents are checked out of sight).  Messages written to stderr
     meanwhile (read errors, warnings) are printed above the bar.
@@ -238,7 +316,7 @@ class _ProgressBar:
         """``CheckContext.progress``: a stage of checking the current batch of documents."""
         if self.progress is None or chars < self.LONG_CHARS:
             return
-        info = f"rule {done}/{total}" if stage == "rules" else f"{done:,}/{total:,} tokens"
+        info = f"rule {done}/{total}" if stage == "rules" else f"{done:,}/{total:,} characters"
         self.progress.update(self.doc_task, description=f"  {stage}", total=max(total, 1), completed=done,
                              info=info, visible=True)
 

@@ -79,3 +79,27 @@ def test_shipped_demonyms_are_countryinfos():
 
     assert demonyms() == demonyms_from_countryinfo()
     assert demonyms()["russians"] == "Russians" and demonyms()["polish"] == "Polish"
+
+
+def test_derived_casing_tables_are_the_packaged_data_and_survive_a_damaged_cache(tmp_path, monkeypatch):
+    """The casing rules read their tables from a cache derived at the first run
+    (mtqa.derived): the same rows, names and name starts as deriving them afresh."""
+    from mtqa import casing_lexicon
+    from mtqa.rules import casing_names as cn
+
+    monkeypatch.setenv("MTQA_CACHE_DIR", str(tmp_path))
+    fresh = cn._derive_tables()
+    assert cn._tables.__wrapped__() == fresh  # written
+    (path,) = tmp_path.glob("casing-tables-*.txt")
+    assert cn._tables.__wrapped__() == fresh  # read back
+    path.write_bytes(path.read_bytes()[:5000])  # truncated
+    assert cn._tables.__wrapped__() == fresh  # derived again
+    monkeypatch.setenv("MTQA_NO_CACHE", "1")
+    assert cn._tables.__wrapped__() == fresh
+    words, phrases = casing_lexicon.counts(fresh["word_keys"], fresh["word_rows"], fresh["phrase_keys"],
+                                           fresh["phrase_rows"])
+    assert list(words.items()) == list(casing_lexicon.lexicon()[0].items())
+    assert list(phrases.items()) == list(casing_lexicon.lexicon()[1].items())
+    names, tables = cn._derive_gazetteer_index()
+    assert (fresh["name_keys"], fresh["name_forms"]) == (list(names), list(names.values()))
+    assert "shanghai cooperation" in fresh["name_starts"] and "cooperation organization" not in fresh["name_starts"]

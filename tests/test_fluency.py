@@ -227,6 +227,44 @@ def test_scores_batched_equal_unbatched_and_deterministic(scorer):
 
 
 @needs_model
+def test_scores_do_not_depend_on_the_scoring_window(scorer, monkeypatch):
+    """A long document is scored SCORE_WINDOW sentences at a time (memory bounded by the window):
+    every value is bit-identical to scoring all the sentences at once."""
+    from mtqa.fluency import scorer as scorer_mod
+
+    texts = (TEXTS + [LONG]) * 3
+    offsets = list(range(0, 100 * len(texts), 100))
+    whole = scorer.score_texts(texts, offsets)
+    monkeypatch.setattr(scorer_mod, "SCORE_WINDOW", 4)
+    windowed = scorer.score_texts(texts, offsets)
+    assert len(whole) == len(windowed) == len(texts)
+    for x, y in zip(whole, windowed):
+        if x is None:
+            assert y is None
+            continue
+        assert (x.start, x.end, list(x.words), list(x.lm), list(x.uni), list(x.ntok), list(x.texts)) == \
+            (y.start, y.end, list(y.words), list(y.lm), list(y.uni), list(y.ntok), list(y.texts))
+        assert x.det == y.det and list(x.scores) == list(y.scores)
+        if scorer.calibration is not None:
+            assert list(x.tails(scorer.calibration)) == list(y.tails(scorer.calibration))
+
+
+def test_compact_word_sequences_read_as_lists():
+    from array import array
+
+    from mtqa.fluency.scorer import WordSpans, WordTexts
+
+    spans = WordSpans(array("q", [0, 3, 4, 9, 10, 12]))
+    assert len(spans) == 3 and list(spans) == [(0, 3), (4, 9), (10, 12)]
+    assert spans[0] == (0, 3) and spans[-1] == (10, 12) and spans[1:] == [(4, 9), (10, 12)]
+    assert spans == [(0, 3), (4, 9), (10, 12)] and [(0, 3), (4, 9), (10, 12)] == spans
+    with pytest.raises(IndexError):
+        spans[3]
+    words = WordTexts("The minister said", array("q", [0, 3, 4, 12, 13, 17]))
+    assert list(words) == ["The", "minister", "said"] and words[-1] == "said" and words == ["The", "minister", "said"]
+
+
+@needs_model
 def test_offsets_map_to_words_on_multibyte_text(scorer):
     text = "  Erdoğan met Zelensky in Kyiv — «ой», said the café owner… 😀 and the e\u0301te\u0301 ended. "
     doc = Document("x", text)

@@ -261,6 +261,27 @@ def test_compiled_index_is_cached_on_disk(tmp_path, monkeypatch):
     assert len(list(tmp_path.glob("gazetteer-*.idx"))) == 2
 
 
+def test_cached_index_answers_word_lookups_as_the_built_one(tmp_path, monkeypatch):
+    """The cache keeps the word lists sorted and answers membership by bisection until asked
+    often (then by a set): the same answers as the freshly built index's sets."""
+    from mtqa.gazetteer import resource
+    from mtqa.gazetteer.index import SortedWords
+
+    monkeypatch.setenv("MTQA_CACHE_DIR", str(tmp_path))
+    files = resource.source_files([str(DESK)], defaults=False)
+    built = resource.build_index(files)
+    cached = resource.build_index(files)
+    assert isinstance(cached.common_words, SortedWords) and isinstance(cached.attested_words, SortedWords)
+    for a, b in ((built.common_words, cached.common_words), (built.attested_words, cached.attested_words),
+                 (built.token_tables[1], cached.token_tables[1])):
+        assert sorted(a) == list(b) and len(a) == len(b)
+        probes = [*sorted(a)[::97], "", "zzzz", "Aleksey", "the", "binyamin", "qqqq", 3]
+        for _ in range(2):  # by bisection, then (past BUILD_AFTER lookups) by the set
+            assert [w in b for w in probes] == [w in a for w in probes]
+            for _ in range(SortedWords.BUILD_AFTER // len(probes) + 1):
+                [w in b for w in probes]
+
+
 def test_a_damaged_cache_file_is_rebuilt(tmp_path, monkeypatch):
     from mtqa.gazetteer import resource
 

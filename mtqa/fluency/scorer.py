@@ -6,9 +6,11 @@ See :mod:`mtqa.fluency` for the conventions (BOS, nats, SLOR, word units).
 from __future__ import annotations
 
 import math
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from itertools import chain, islice
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from mtqa.fluency.text import normalize_with_map, word_units
 from mtqa.fluency.unigram import unigram_logprob
@@ -21,6 +23,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from mtqa.fluency.engine import Engine
 
 DETECT_CHUNK = 256  # sentences per features + detector pass (bounds memory on huge documents)
+# sentences normalised, tokenised and scored together: what is held per token (ids, offsets,
+# log-probs, character-to-word maps, the tokenizer's encodings) is bounded by this window, not
+# by the document (a 5 MB single-line document is ~40,000 sentences).  The CPU forward is
+# batch-invariant, so the scores do not depend on the window.
+SCORE_WINDOW = 512
 WINDOW_WORDS = 3  # FLU002 looks at runs of this many consecutive words
 STRETCH_WORDS = 5  # FLU001 judges a sentence by its least fluent stretch of this many words
 
@@ -52,18 +59,81 @@ def least_fluent_stretch(tails: Sequence[float], width: int = STRETCH_WORDS) -> 
     return means[at], at, at + width - 1
 
 
+class WordSpans(Sequence):
+    """Word spans ``(start, end)`` kept as one flat array of offsets: 16 bytes a word where a
+    list of tuples of ints takes ~120 (what a document's scores hold per word adds up on a
+    multi-megabyte document).  Reads as the list of tuples it stands for."""
+
+    __slots__ = ("_flat",)
+
+    def __init__(self, flat: "array[int]"):
+        self._flat = flat
+
+    def __len__(self) -> int:
+        return len(self._flat) // 2
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("word index out of range")
+        return self._flat[2 * i], self._flat[2 * i + 1]
+
+    def __iter__(self):
+        f = self._flat
+        return zip(islice(f, 0, None, 2), islice(f, 1, None, 2))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and len(self) == len(other) and all(
+            tuple(a) == tuple(b) for a, b in zip(self, other))
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+class WordTexts(Sequence):
+    """The (normalised) words of a sentence as slices of its normalised text, made when read."""
+
+    __slots__ = ("_text", "_units")
+
+    def __init__(self, text: str, units: "array[int]"):
+        self._text, self._units = text, units  # units: flat (start, end) into text
+
+    def __len__(self) -> int:
+        return len(self._units) // 2
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        a, b = WordSpans(self._units)[i]
+        return self._text[a:b]
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
 @dataclass
 class SentenceScore:
-    """One scored sentence; offsets are into the text the sentence came from."""
+    """One scored sentence; offsets are into the text the sentence came from.
+
+    The per-word fields are sequences: lists, or (from :class:`FluencyScorer`) compact
+    arrays of the same values (``array('d')`` of Python floats, :class:`WordSpans`,
+    :class:`WordTexts`), so a long document's scores take tens of bytes a word."""
 
     start: int
     end: int
-    words: list[tuple[int, int]]      # word spans (original offsets)
-    lm: list[float]                   # log p_LM of each word given BOS and the words before (nats)
-    uni: list[float]                  # log p_unigram of each word (nats)
-    ntok: list[int]                   # model tokens per word
-    texts: list[str] = field(default_factory=list)  # the (normalised) words
-    det: list[float] | None = None    # learned detector: each word's score (logit; higher = likelier wrong)
+    words: Sequence[tuple[int, int]]  # word spans (original offsets)
+    lm: Sequence[float]               # log p_LM of each word given BOS and the words before (nats)
+    uni: Sequence[float]              # log p_unigram of each word (nats)
+    ntok: Sequence[int]               # model tokens per word
+    texts: Sequence[str] = field(default_factory=list)  # the (normalised) words
+    det: Sequence[float] | None = None  # learned detector: each word's score (logit; higher = likelier wrong)
 
     @property
     def n_words(self) -> int:
@@ -88,11 +158,11 @@ class SentenceScore:
         return sum(self.ntok)
 
     @property
-    def scores(self) -> list[float]:
+    def scores(self) -> Sequence[float]:
         """Per-word score: log p_LM − log p_unigram (low = surprising for such a common word)."""
         sc = self.__dict__.get("_scores")
         if sc is None:
-            sc = self.__dict__["_scores"] = [a - b for a, b in zip(self.lm, self.uni)]
+            sc = self.__dict__["_scores"] = array("d", [a - b for a, b in zip(self.lm, self.uni)])
         return sc
 
     @property
@@ -187,6 +257,25 @@ def load_detector(engine: "Engine") -> "tuple[Detector | None, str | None]":
     return det, None
 
 
+class _Progress:
+    """Moves :attr:`FluencyScorer.progress` (mtqa check's bar) in characters scored of all the
+    texts: the tokens of the windows to come are not known yet, so within a window the tokens
+    the engine reports scored are turned into the window's characters pro rata."""
+
+    def __init__(self, report: Callable[[str, int, int, int], None], chars: int):
+        self.report, self.chars = report, chars
+        self.base = self.size = self.tokens = self.seen = 0
+
+    def window(self, texts: Sequence[str], tokens: int) -> None:
+        self.base += self.size
+        self.size, self.tokens, self.seen = sum(len(t) for t in texts), tokens, 0
+
+    def __call__(self, n: int) -> None:
+        self.seen += n
+        done = self.base + self.size * min(self.seen, self.tokens) // max(1, self.tokens)
+        self.report("fluency", done, self.chars, self.chars)
+
+
 class FluencyScorer:
     """Scores sentences with an :class:`~mtqa.fluency.engine.Engine` and holds the calibration."""
 
@@ -197,7 +286,10 @@ class FluencyScorer:
         self.calibration_problem = calibration_problem
         self.detector = detector
         self.warned = False
-        # progress(stage, done, total, chars): tokens scored of all, for mtqa check's bar (CheckContext.progress)
+        from mtqa.memory import Trimmer
+
+        self._trimmer = Trimmer()
+        # progress(stage, done, total, chars): characters scored of all, for mtqa check's bar (CheckContext.progress)
         self.progress: "Callable[[str, int, int, int], None] | None" = None
 
     @classmethod
@@ -221,14 +313,26 @@ class FluencyScorer:
         """Score each text as one sentence; ``None`` for a text with no word.
 
         ``offsets[i]`` is added to every span of text ``i`` (a sentence's start
-        in its document).
+        in its document).  Texts are scored :data:`SCORE_WINDOW` at a time.
         """
+        if progress is None and self.progress is not None:
+            progress = _Progress(self.progress, sum(len(t) for t in texts))
+        out: list[SentenceScore | None] = []
+        for a in range(0, len(texts), SCORE_WINDOW):
+            b = a + SCORE_WINDOW
+            out += self._score_window(texts[a:b], None if offsets is None else offsets[a:b], batched, progress)
+            if b < len(texts):  # freed buffers of this window go back to the system (glibc; at most once a second)
+                self._trimmer.maybe()
+        return out
+
+    def _score_window(self, texts: Sequence[str], offsets: Sequence[int] | None, batched: bool,
+                      progress: Callable[[int], None] | None) -> list[SentenceScore | None]:
         mapped = [normalize_with_map(t) for t in texts]
         unit_info = [word_units(m.text) for m in mapped]
         live = [i for i, (u, _) in enumerate(unit_info) if u]
         ids, offs = self.engine.encode([mapped[i].text for i in live])
-        if progress is None and self.progress is not None:
-            progress = self._reporter(sum(len(x) for x in ids), sum(len(t) for t in texts))
+        if isinstance(progress, _Progress):
+            progress.window(texts, sum(len(x) for x in ids))
         dets: list[list[float] | None] = [None] * len(live)
         if self.detector is not None and batched:
             lps = self._detect(ids, offs, [unit_info[i][1] for i in live], [len(unit_info[i][0]) for i in live],
@@ -248,29 +352,20 @@ class FluencyScorer:
                 u = owner[min(s, last)]
                 lm[u] += lp
                 ntok[u] += 1
-            words = []
-            texts_ = []
-            uni = []
+            words = array("q")
+            uni = array("d")
             for a, b in units:
                 s0, e0 = m.span(a, b)
-                words.append((base + s0, base + e0))
-                w = m.text[a:b]
-                texts_.append(w)
-                uni.append(unigram_logprob(w))
+                words.append(base + s0)
+                words.append(base + e0)
+                uni.append(unigram_logprob(m.text[a:b]))
             start, end = base, base + len(texts[i])
-            out[i] = SentenceScore(start, end, words, lm, uni, ntok, texts_, dets[k])
+            det = dets[k]
+            out[i] = SentenceScore(start, end, WordSpans(words), array("d", lm), uni, array("q", ntok),
+                                   WordTexts(m.text, array("q", chain.from_iterable(units))),
+                                   None if det is None else array("d", det))
         self._fill_tails([s for s in out if s is not None])
         return out
-
-    def _reporter(self, tokens: int, chars: int) -> Callable[[int], None]:
-        done = 0
-
-        def step(n: int) -> None:
-            nonlocal done
-            done += n
-            self.progress("fluency", done, tokens, chars)
-
-        return step
 
     def _detect(self, ids, offs, owners, n_units, dets, progress) -> list:
         """Log-probs of every sequence and, into ``dets``, the detector's word scores: features
@@ -300,7 +395,7 @@ class FluencyScorer:
 
         sc = np.fromiter(chain.from_iterable(s.scores for s in scored), dtype=np.float64)
         un = np.fromiter(chain.from_iterable(s.uni for s in scored), dtype=np.float64)
-        tails = tail_levels_array(cal.word_tables(), sc, un).tolist()
+        tails = array("d", tail_levels_array(cal.word_tables(), sc, un).tobytes())
         k = 0
         for s in scored:
             n = len(s.words)

@@ -231,6 +231,40 @@ class LazyEntries(Sequence):
         return e
 
 
+class SortedWords:
+    """A set of words kept as the sorted list the on-disk cache stores: membership by
+    bisection at first, and a frozenset, built once, after :data:`BUILD_AFTER` lookups (a
+    short document never pays for hashing 60,000 words; a long one asks often enough to)."""
+
+    __slots__ = ("_words", "_set", "_left")
+    BUILD_AFTER = 4096
+
+    def __init__(self, words: list[str]):
+        self._words = words  # sorted
+        self._set: "frozenset[str] | None" = None
+        self._left = self.BUILD_AFTER
+
+    def __contains__(self, word) -> bool:
+        s = self._set
+        if s is not None:
+            return word in s
+        self._left -= 1
+        if self._left <= 0:
+            self._set = frozenset(self._words)
+            return word in self._set
+        if type(word) is not str:
+            return False
+        ws = self._words
+        i = bisect_left(ws, word)
+        return i < len(ws) and ws[i] == word
+
+    def __iter__(self):
+        return iter(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+
 class FormTable:
     """The forms as columns (what the on-disk cache stores); a :class:`Form` object
     is made only for a form a lookup returns."""
@@ -304,11 +338,12 @@ class GazetteerIndex:
                     if table.entry[fi] not in lst:
                         lst.append(table.entry[fi])
         self.surnames: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in surnames.items()}
-        self.common_words = frozenset(common_words)
+        self.common_words = common_words if isinstance(common_words, SortedWords) else frozenset(common_words)
         # rarer words still seen in English text (None: loaded on first use by the owner)
         self._attested = frozenset(attested_words) if attested_words is not None else None
-        self.attested_loader = None
-        self.token_tables = (frozenset(token_tables[0]), frozenset(token_tables[1])) if token_tables else None
+        self.attested_loader = None  # returns the words sorted
+        self.token_tables = (frozenset(token_tables[0]), token_tables[1] if isinstance(token_tables[1], SortedWords)
+                             else frozenset(token_tables[1])) if token_tables else None
         self.lookalike_raw: "frozenset[str] | None" = None  # set by the loader or the matcher
         self._cons = cons if cons is not None else [consonant_key(sk) for sk in self._skels]
         if blocks is not None:
@@ -407,9 +442,9 @@ class GazetteerIndex:
         return tuple(sorted(found))
 
     @property
-    def attested_words(self) -> frozenset:
+    def attested_words(self) -> "frozenset[str] | SortedWords":
         if self._attested is None:
-            self._attested = frozenset(self.attested_loader() if self.attested_loader else ())
+            self._attested = SortedWords(self.attested_loader()) if self.attested_loader else frozenset()
         return self._attested
 
     def is_accepted(self, text: str) -> bool:

@@ -77,6 +77,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Levenshtein
@@ -668,7 +669,7 @@ def _house_context_ok(text: str, s: int, e: int) -> bool:
     before = text[max(0, s - 20):s]
     after = text[e:e + 20]
     return not (any(x.search(before) for x in HOUSE_STYLE_EXCEPTIONS)
-                or any(x.search(after) for x in HOUSE_STYLE_AFTER_EXCEPTIONS))
+                or any(x.search(after) for x in _house_style_after_exceptions()))
 
 
 def _specific(keyword: str) -> bool:
@@ -776,5 +777,11 @@ _US_STATES = (
     "OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
 )
 HOUSE_STYLE_AFTER_EXCEPTIONS = (
-    re.compile(rf"^,?[ \t]+(?:{_US_STATES})(?:\.|\b)"),
+    rf"^,?[ \t]+(?:{_US_STATES})(?:\.|\b)",
 )
+
+
+@lru_cache(maxsize=1)
+def _house_style_after_exceptions() -> "tuple[re.Pattern[str], ...]":
+    """HOUSE_STYLE_AFTER_EXCEPTIONS compiled on first need (a house-style hit is rare)."""
+    return tuple(re.compile(p) for p in HOUSE_STYLE_AFTER_EXCEPTIONS)

@@ -32,7 +32,7 @@ from mtqa.context import resource
 from mtqa.gazetteer import loader
 from mtqa.gazetteer.model import Entry
 
-CACHE_FORMAT = 11
+CACHE_FORMAT = 13
 COMMON_WORDS = 60_000  # wordfreq's most frequent English words count as "ordinary English"
 ATTESTED_WORDS = 160_000  # ... and up to this rank as "seen in English" (zipf ≳ 1.6)
 _LOCK = threading.Lock()
@@ -198,7 +198,7 @@ def _unpack(raw: bytes) -> dict:
 
 
 def _from_cache(raw: bytes, house, attested_path: Path):
-    from mtqa.gazetteer.index import KIND_ORDER, FormTable, GazetteerIndex, LazyEntries
+    from mtqa.gazetteer.index import KIND_ORDER, FormTable, GazetteerIndex, LazyEntries, SortedWords
 
     d = _unpack(raw)
     kinds = d["form_kind"]
@@ -206,9 +206,12 @@ def _from_cache(raw: bytes, house, attested_path: Path):
         raise ValueError("form columns differ in length")
     forms = FormTable(d["form_entry"], [KIND_ORDER[k] for k in kinds], d["form_text"], d["form_skel"],
                       d["form_schemes"], d["form_source"], d["form_close"])
-    index = GazetteerIndex(LazyEntries(d["entries"]), forms, house_style=house, common_words=d["common"],
+    # the word lists are stored sorted: sets answered by bisection until asked often
+    index = GazetteerIndex(LazyEntries(d["entries"]), forms, house_style=house,
+                           common_words=SortedWords(d["common"]),
                            blocks=(d["hashes"], d["ids"], d["offsets"]), attested_words=None,
-                           token_tables=(d["lookalike"], d["dels"]), cons=d["form_cons"], accepted=d["accepted"],
+                           token_tables=(d["lookalike"], SortedWords(d["dels"])), cons=d["form_cons"],
+                           accepted=d["accepted"],
                            surnames=d["surnames"],
                            learned_keys=(d["rk_hashes"], d["rk_entries"], d["rk_weights"], d["rk_offsets"]))
     index.attested_loader = lambda: attested_path.read_text(encoding="utf-8").split("\n")
@@ -255,7 +258,7 @@ def build_index(files: Sequence[tuple[str, "str | bytes"]], use_cache: bool = Tr
     The cache is two files per key: ``gazetteer-KEY.idx`` (entries, forms, word
     lists and the block index as sections of raw arrays and line lists, read
     without building objects that a run may never need) and ``.attested.txt``
-    (rarer English words, read only when a name hit needs them).  Writing a new
+    (rarer English words, sorted, read only when a name hit needs them).  Writing a new
     cache removes files of older cache formats and all but the most recently
     used ``KEEP_CACHES`` indexes."""
     house = loader.read_house_style()
@@ -294,7 +297,8 @@ def build_index(files: Sequence[tuple[str, "str | bytes"]], use_cache: bool = Tr
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tag = f".{os.getpid()}.tmp"
-            for dest, payload in ((attested_path, "\n".join(attested).encode("utf-8")), (path, _to_cache(index))):
+            for dest, payload in ((attested_path, "\n".join(sorted(attested)).encode("utf-8")),
+                                  (path, _to_cache(index))):
                 tmp = dest.with_name(dest.name + tag)
                 tmp.write_bytes(payload)
                 os.replace(tmp, dest)

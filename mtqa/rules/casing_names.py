@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
-from mtqa.casing_lexicon import WORD_RE, _in_address, lexicon
+from mtqa.casing_lexicon import WORD_RE, _in_address, counts
 from mtqa.finding import Finding, Severity
 from mtqa.rules.base import Rule, register
 
@@ -60,8 +60,7 @@ def demonyms() -> dict[str, str]:
     return {r["folded"]: r["demonym"] for r in read_tsv("casing/demonyms.tsv")}
 
 
-@lru_cache(maxsize=1)
-def _gazetteer_index() -> tuple[dict[str, str], dict[str, str]]:
+def _derive_gazetteer_index() -> tuple[dict[str, str], dict[str, str]]:
     """(names, tables): folded -> canonical for the names and aliases of mtqa's gazetteer
     (people, places, organisations) written with a capital, and folded -> the gazetteer file
     of each single-word name."""
@@ -69,7 +68,7 @@ def _gazetteer_index() -> tuple[dict[str, str], dict[str, str]]:
     from mtqa.tables import read_tsv
 
     # the packaged files' rows as plain tables (the loader's parser validates and builds
-    # entries: 0.1 s, where this needs 0.04 s on every start)
+    # entries, which this does not need)
     rows = [dict(r, table=f.name[:-4])
             for f in sorted(default_dir().iterdir(), key=lambda f: f.name)
             if f.name.endswith(".tsv") and f.name != HOUSE_STYLE_FILE
@@ -93,6 +92,83 @@ def _gazetteer_index() -> tuple[dict[str, str], dict[str, str]]:
     return names, tables
 
 
+def _derive_gazetteer_words(names: dict[str, str]) -> dict[str, str]:
+    """folded -> form: the words of the gazetteer's names written with a capital and then
+    lower case ("Tatyana", "Lavrov", "Cooperation")."""
+    out: dict[str, str] = {}
+    for name in names.values():
+        for w in name.split():
+            if len(w) > 1 and w[0].isupper() and not w.isupper() and w.isalpha():
+                out.setdefault(w.casefold(), w)
+    return out
+
+
+def _derive_name_starts(keys: Iterable[str]) -> set[str]:
+    """The first two words of every key (and the two after a first "the")."""
+    out = set()
+    for k in keys:
+        ws = k.split()
+        if len(ws) >= 2:
+            out.add(ws[0] + " " + ws[1])
+            if ws[0] == "the" and len(ws) >= 3:
+                out.add(ws[1] + " " + ws[2])
+    return out
+
+
+def _derive_tables() -> dict[str, list[str]]:
+    from mtqa.casing_lexicon import table_rows
+
+    wk, wr, pk, pr = table_rows()
+    names, tables = _derive_gazetteer_index()
+    words = _derive_gazetteer_words(names)
+    return {"word_keys": wk, "word_rows": wr, "phrase_keys": pk, "phrase_rows": pr,
+            "name_keys": list(names), "name_forms": list(names.values()),
+            "table_keys": list(tables), "table_files": list(tables.values()),
+            "name_word_keys": list(words), "name_word_forms": list(words.values()),
+            "name_starts": sorted(_derive_name_starts([*pk, *names]))}
+
+
+def _table_inputs() -> list[tuple[str, bytes]]:
+    """What the derived tables depend on: the casing counts, the packaged gazetteer files,
+    the code that reads and derives them, and the Python (str.casefold's Unicode tables)."""
+    import sys
+
+    from mtqa.casing_lexicon import table_bytes
+    from mtqa.derived import source_of
+    from mtqa.gazetteer.loader import default_dir
+
+    files = [(f"gazetteer/{f.name}", f.read_bytes())
+             for f in sorted(default_dir().iterdir(), key=lambda f: f.name) if f.name.endswith(".tsv")]
+    return [("python", sys.version.encode()), ("casing", table_bytes()), *files,
+            *source_of("mtqa.casing_lexicon", "mtqa.rules.casing_names", "mtqa.tables", "mtqa.derived")]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> dict[str, list[str]]:
+    """The casing counts' rows, the gazetteer's names, their words and the first two words of
+    every known name: derived from the packaged files at the first run and then read from
+    the cache (:mod:`mtqa.derived`), which saves most of the casing rules' start-up."""
+    from mtqa.derived import cached_sections
+
+    return cached_sections("casing-tables", _table_inputs(), _derive_tables)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> tuple[dict, dict]:
+    """(words, phrases): :func:`mtqa.casing_lexicon.lexicon`, from the derived tables."""
+    t = _tables()
+    return counts(t["word_keys"], t["word_rows"], t["phrase_keys"], t["phrase_rows"])
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_index() -> tuple[dict[str, str], dict[str, str]]:
+    """(names, tables): folded -> canonical for the names and aliases of mtqa's gazetteer
+    (people, places, organisations) written with a capital, and folded -> the gazetteer file
+    of each single-word name (:func:`_derive_gazetteer_index`, from the derived tables)."""
+    t = _tables()
+    return dict(zip(t["name_keys"], t["name_forms"])), dict(zip(t["table_keys"], t["table_files"]))
+
+
 def gazetteer_names() -> dict[str, str]:
     return _gazetteer_index()[0]
 
@@ -101,12 +177,8 @@ def gazetteer_names() -> dict[str, str]:
 def gazetteer_words() -> dict[str, str]:
     """folded -> form: the words of the gazetteer's names written with a capital and then
     lower case ("Tatyana", "Lavrov", "Cooperation")."""
-    out: dict[str, str] = {}
-    for name in gazetteer_names().values():
-        for w in name.split():
-            if len(w) > 1 and w[0].isupper() and not w.isupper() and w.isalpha():
-                out.setdefault(w.casefold(), w)
-    return out
+    t = _tables()
+    return dict(zip(t["name_word_keys"], t["name_word_forms"]))
 
 
 # days and months (the standard library's English names); "march" and "may" are words too,
@@ -143,16 +215,7 @@ def _single_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _name_starts() -> frozenset[str]:
     """The first two words of every phrase of the casing counts and of every gazetteer name."""
-    _, phrases = lexicon()
-    keys = [*phrases, *gazetteer_names()]
-    out = set()
-    for k in keys:
-        ws = k.split()
-        if len(ws) >= 2:
-            out.add(ws[0] + " " + ws[1])
-            if ws[0] == "the" and len(ws) >= 3:
-                out.add(ws[1] + " " + ws[2])
-    return frozenset(out)
+    return frozenset(_tables()["name_starts"])
 
 
 @lru_cache(maxsize=1)

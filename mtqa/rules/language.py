@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 from typing import Iterable
 
 from mtqa.finding import Finding, Severity
@@ -24,8 +25,21 @@ SCRIPTS = {
 }
 SCRIPTS = {k: v for k, v in SCRIPTS.items() if v}
 _ALL = "".join(SCRIPTS.values())
-_RUN_RE = re.compile(rf"[{_ALL}][{_ALL}\w'’.-]*(?:[ ][{_ALL}][{_ALL}\w'’.-]*)*")
-_SCRIPT_RES = [(name, re.compile(f"[{rng}]")) for name, rng in SCRIPTS.items()]
+_RUN = rf"[{_ALL}][{_ALL}\w'’.-]*(?:[ ][{_ALL}][{_ALL}\w'’.-]*)*"
+# a run starts at a letter of one of the scripts: most copy has none, and the run pattern
+# (four classes of wide ranges) takes ~10 ms to compile, so it is compiled on first need
+_ANY_SCRIPT = re.compile(f"[{_ALL}]")
+
+
+@lru_cache(maxsize=1)
+def _run_re() -> "re.Pattern[str]":
+    return re.compile(_RUN)
+
+
+@lru_cache(maxsize=1)
+def _script_res() -> "list[tuple[str, re.Pattern[str]]]":
+    return [(name, re.compile(f"[{rng}]")) for name, rng in SCRIPTS.items()]
+
 
 # Cyrillic and Greek letters that look like Latin ones
 CONFUSABLES = str.maketrans({
@@ -42,7 +56,7 @@ _DOT_PART = re.compile(r"[^.]+")
 
 
 def _script_of(run: str) -> str:
-    for name, rx in _SCRIPT_RES:
+    for name, rx in _script_res():
         if rx.search(run):
             return name
     return "non-Latin"
@@ -67,9 +81,12 @@ class ForeignScript(Rule):
     pass_examples = ("The spokesman Dmitry Peskov declined to comment.", "Temperatures reached 30 °C.")
 
     def check(self, doc, ctx) -> Iterable[Finding]:
-        for m in _RUN_RE.finditer(doc.text):
+        if not _ANY_SCRIPT.search(doc.text):
+            return
+        run_re = _run_re()
+        for m in run_re.finditer(doc.text):
             run = m.group(0).rstrip(" .'’-")
-            if _LATIN.search(run) and not _RUN_RE.fullmatch(run):
+            if _LATIN.search(run) and not run_re.fullmatch(run):
                 continue
             word = _WORD_RE.fullmatch(run)
             if word and _LATIN.search(run):

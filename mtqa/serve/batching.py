@@ -27,7 +27,7 @@ from typing import Any, Callable
 from mtqa.checker import Checker
 from mtqa.config import Config
 from mtqa.document import Document
-from mtqa.serve.memory import Trimmer
+from mtqa.memory import Trimmer
 
 MAX_CHECKERS = 32
 
