@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-LEFT_CHARS = 400
-RIGHT_CHARS = 160
+LEFT_CHARS = 300
+RIGHT_CHARS = 120
 
 
 @dataclass(frozen=True)

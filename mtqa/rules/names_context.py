@@ -18,6 +18,8 @@ from mtqa.rules.base import Rule, register
 #: per channel; fitted on the tuning half of the WMT21 garble set and clean news
 #: (benchmarks/bench_name_garbles.py, benchmarks/clean_news_rates.py)
 THRESHOLDS = {"document": 0.0, "translit": 4.0, "ending": 8.0, "spelling": 12.0}
+#: mentions of one suspect spelling the model re-reads (the verdict covers them all)
+MAX_MENTIONS_SCORED = 2
 #: a one-edit transliteration match needs this much more (a near key is weaker evidence)
 FUZZY_EXTRA = 8.0
 
@@ -95,7 +97,7 @@ class NameInContext(Rule):
                 if variant or not cs:
                     continue
                 cands[form] = cs
-                for k, (a, b, _, _) in enumerate(places):
+                for k, (a, b, _, _) in enumerate(places[:MAX_MENTIONS_SCORED]):
                     # the document around the mention, not only its sentence: an earlier or
                     # later mention of the name is what the model needs to see
                     queries.append(Query(doc.text, a, b, tuple(c.form for c in cs)))
