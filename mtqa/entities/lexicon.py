@@ -109,45 +109,35 @@ class Lexicon:
     def by_russian_key(self, key: str, max_edits: int = 1) -> list[tuple[Spelling, int]]:
         """Spellings whose Russian key is ``key`` (0 edits) or ``max_edits`` edits away
         (edits after the first letter: transliteration keeps a name's first sound)."""
-        from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
-
-        out: dict[int, int] = {i: 0 for i in self.by_key.get(key, ())}
-        if max_edits and len(key) >= 4:
-            for n in range(len(key) - max_edits, len(key) + max_edits + 1):
-                bucket = self._buckets.get((key[:1], n))
-                if not bucket:
-                    continue
-                for k, d, _ in process.extract(key, bucket, scorer=Levenshtein.distance,
-                                               score_cutoff=max_edits, limit=None):
-                    if d:
-                        for i in self.by_key[k]:
-                            out.setdefault(i, d)
-        found = [(self.row(i), d) for i, d in out.items()]
-        return sorted(found, key=lambda x: (x[1], -x[0].prior, x[0].form))
-
+        return self._near(key, self.by_key, self._buckets, max_edits)
 
     def by_spelling(self, form: str, max_edits: int = 1) -> list[tuple[Spelling, int]]:
-        """Spellings within ``max_edits`` letters of ``form`` (normalised; first letter kept)."""
-        from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
-
+        """Other spellings within ``max_edits`` letters of ``form`` (normalised; first letter kept)."""
         if self._norm_buckets is None:
             nb: dict[tuple[str, int], list[str]] = {}
             for k in self.by_norm:
                 nb.setdefault((k[:1], len(k)), []).append(k)
             self._norm_buckets = nb
-        key = norm(form)
-        out: dict[int, int] = {}
-        if len(key) >= 4:
+        found = self._near(norm(form), self.by_norm, self._norm_buckets, max_edits)
+        return [(sp, d) for sp, d in found if d]
+
+    def _near(self, key: str, index: dict[str, list[int]], buckets: dict[tuple[str, int], list[str]],
+              max_edits: int) -> list[tuple[Spelling, int]]:
+        """Rows filed under ``key`` in ``index`` (0 edits) or under a key ``max_edits`` edits
+        away that starts with the same letter; nearest first, then best attested."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        out: dict[int, int] = {i: 0 for i in index.get(key, ())}
+        if max_edits and len(key) >= 4:
             for n in range(len(key) - max_edits, len(key) + max_edits + 1):
-                bucket = self._norm_buckets.get((key[:1], n))
+                bucket = buckets.get((key[:1], n))
                 if not bucket:
                     continue
                 for k, d, _ in process.extract(key, bucket, scorer=Levenshtein.distance,
                                                score_cutoff=max_edits, limit=None):
                     if d:
-                        for i in self.by_norm[k]:
+                        for i in index[k]:
                             out.setdefault(i, d)
         found = [(self.row(i), d) for i, d in out.items()]
         return sorted(found, key=lambda x: (x[1], -x[0].prior, x[0].form))
