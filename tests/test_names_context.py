@@ -106,3 +106,13 @@ def test_document_spelling_corrects_every_mention(nam004):
 def test_off_without_the_model():
     checker = Checker(Config(select=["NAM004"], fluency=False))
     assert checker.rules == []
+
+
+def test_shipped_small_model_judges_document_evidence():
+    """newslm-5m (shipped, 5 M parameters) knows no foreign footballer, but it reads a name
+    the document spelled otherwise before."""
+    checker = Checker(Config(select=["NAM004"], model="newslm-5m"))
+    text = ("The governor of Khabarovsk, Sergei Furgal, was arrested in July. "
+            "Thousands of supporters of Furgala marched on Saturday.")
+    found = _nam004(checker, text)
+    assert [(text[f.start:f.end], f.suggestion) for f in found] == [("Furgala", "Furgal")]
