@@ -4,7 +4,7 @@ spellings for a name that may be garbled, and the language model as judge.
 The pieces, each in its own module:
 
 * :mod:`mtqa.entities.lexicon` — the shipped lexicon (``mtqa/data/entities/``):
-  ~190k English spellings of people's names, places and news names, each with
+  172k English spellings of people's names, places and news names, each with
   how well attested it is and the scheme-independent keys
   (:func:`mtqa.gazetteer.keys.ru_key`) of its Russian spellings;
 * :mod:`mtqa.entities.candidates` — which capitalised words are suspects and

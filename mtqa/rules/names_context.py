@@ -32,21 +32,24 @@ def _confidence(score: float, threshold: float) -> float:
 class NameInContext(Rule):
     """An unknown name that the language model reads as a garble of a known one.
 
-    A capitalised word that no lexicon knows (mtqa's ~176k English entity
+    A capitalised word that no lexicon knows (mtqa's 172k English entity
     spellings, wordfreq, the news casing lexicon) is a *suspect*.  Its
     candidates come from the ways MT garbles names (:mod:`mtqa.entities.candidates`):
     the romanization of a name's Russian spelling ("Krykhovyak" for
     *Krychowiak*, "Kronshtadt" for *Kronstadt*), a Russian case ending left on
-    ("Ust-Katava" for *Ust-Katav*), one letter off a well-known spelling
-    ("Valetta"), or the same name spelled otherwise elsewhere in the document.
-    The fluency model re-reads the sentence with each candidate (one batch per
+    ("Ust-Katava" for *Ust-Katav*), one letter off a known spelling of eight
+    letters or more ("Dsseldorf"), or the same name spelled otherwise elsewhere
+    in the document ("Furgala" after "Sergei Furgal").  The fluency model
+    re-reads the document around the mention with each candidate (one batch per
     set of documents) and the finding is made when the candidate reads better
     by a margin (nats, minus the channel's cost) above the channel's threshold.
     Two romanizations of one Russian name (Zelenskii/Zelensky) are variants
     and never flagged; known names in their ordinary spelling are never
     re-judged.  All mentions of one garbled spelling in a document get the same
-    suggestion (``data["group"]``), so ``mtqa fix`` corrects every one.  Needs
-    the language model: off with ``--no-fluency``.
+    suggestion (``data["group"]``): ``mtqa fix --unsafe-fixes`` corrects all of
+    them or none (NAM004 is not in the fix gate: its precision on clean news
+    with the model is not yet measured by ``benchmarks/fix_precision.py``).
+    Needs the language model: off with ``--no-fluency``.
     """
 
     code = "NAM004"
