@@ -116,3 +116,20 @@ def test_shipped_small_model_judges_document_evidence():
             "Thousands of supporters of Furgala marched on Saturday.")
     found = _nam004(checker, text)
     assert [(text[f.start:f.end], f.suggestion) for f in found] == [("Furgala", "Furgal")]
+
+
+@needs_smollm2
+def test_names_report_lists_model_judged_names(tmp_path):
+    import json
+
+    from conftest import run_mtqa
+
+    p = tmp_path / "story.txt"
+    p.write_text("The governor of Khabarovsk, Sergei Furgal, was arrested in July. "
+                 "Thousands of supporters of Furgala marched on Saturday.\n", encoding="utf-8")
+    assert "Furgala" not in run_mtqa("names", p, "-f", "json").stdout  # without the model: no NAM004
+    r = run_mtqa("names", "--fluency", p, "-f", "json")
+    assert r.returncode == 0, r.stderr
+    (row,) = [e for e in json.loads(r.stdout)["entities"] if e["suggestion"] == "Furgal"]
+    assert row["spellings"] == [{"spelling": "Furgala", "corrected": 1}]
+    assert row["evidence"]["lm_margin"] > 0 and "NAM004" in row["evidence"]["gazetteer"]

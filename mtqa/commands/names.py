@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from mtqa.cli import HOUSE_STYLE_HELP, _die, _output, app, build_config, say_wrote
+from mtqa.cli import HOUSE_STYLE_HELP, MODEL_HELP, _die, _output, app, build_config, say_wrote
 
 FORMATS = ("table", "csv", "md", "json")
 
@@ -49,7 +49,8 @@ def collect(reports, snippet_width: int = 40) -> dict:
 
 
 def entities(reports) -> list[dict]:
-    """The corrections per entity (NAM001's ``data["entity"]``), over all documents.
+    """The corrections per entity (NAM001's ``data["entity"]``; for NAM004, which has no
+    gazetteer entry, one spelling's ``data["group"]`` in one document), over all documents.
 
     Each row: ``entity`` (the gazetteer id), ``type``, ``suggestion`` (the full name the
     corrections write), ``spellings`` (every spelling of the entity seen in the documents,
@@ -70,6 +71,8 @@ def entities(reports) -> list[dict]:
         applied = {(e.start, e.end) for e in plan(rep.findings, fixable, gate=gate)}
         for f in rep.findings:
             ent = f.data.get("entity") if f.code == "NAM001" else None
+            if f.code == "NAM004":
+                ent = f"{doc.name}:{f.data.get('group', '')}"
             if not ent:
                 continue
             row = rows.setdefault(ent, {"entity": ent, "type": f.data.get("type", ""), "suggestion": f.suggestion,
@@ -83,7 +86,9 @@ def entities(reports) -> list[dict]:
             linked = f.data.get("linked_to")
             if f.confidence > row["_conf"] and not linked:
                 row["_conf"] = f.confidence
-                row["evidence"]["gazetteer"] = f"{f.data.get('entry', ent)}: {f.data.get('evidence', '')}"
+                row["evidence"]["gazetteer"] = (
+                    f"none (NAM004, the language model's choice: a {f.data.get('channel', '')} candidate)"
+                    if f.code == "NAM004" else f"{f.data.get('entry', ent)}: {f.data.get('evidence', '')}")
             margin = f.data.get("lm_margin")
             if margin is not None:
                 old = row["evidence"]["lm_margin"]
@@ -213,6 +218,9 @@ def names(
     allow: Optional[List[str]] = typer.Option(None, "--allow", help="Accepted word or name (repeatable)."),
     gazetteer: Optional[List[str]] = typer.Option(None, "--gazetteer", help="Extra gazetteer file (repeatable)."),
     house_style: Optional[List[str]] = typer.Option(None, "--house-style", help=HOUSE_STYLE_HELP),
+    fluency: bool = typer.Option(False, "--fluency/--no-fluency",
+                                 help="Also judge unknown names with the language model (NAM004): slower."),
+    model: Optional[str] = typer.Option(None, "--model", help=MODEL_HELP),
     input_format: Optional[str] = typer.Option(None, "--input-format", help="Force the reader (text, jsonl, ...)."),
     field: Optional[List[str]] = typer.Option(None, "--field", help="JSON field(s) with the text."),
 ) -> None:
@@ -224,7 +232,7 @@ def names(
 
     if format not in FORMATS:
         raise _die(f"unknown --format '{format}' (choose from {', '.join(FORMATS)})")
-    cfg = build_config(config, ["NAM"], None, None, None, allow, gazetteer, False, None, None, None, field,
+    cfg = build_config(config, ["NAM"], None, None, None, allow, gazetteer, fluency, model, None, None, field,
                        house_style)
     checker = Checker(cfg)
     opts = ReadOptions(input_format=input_format, fields=cfg.fields, max_bytes=cfg.max_bytes)

@@ -24,6 +24,10 @@ MAX_MENTIONS_SCORED = 2
 FUZZY_EXTRA = 8.0
 
 
+_CHANNELS = {"translit": "the romanization of its Russian spelling", "ending": "a Russian case ending left on",
+             "spelling": "one letter off", "document": "the document's own spelling"}
+
+
 def _confidence(score: float, threshold: float) -> float:
     return round(0.6 + 0.35 * (1.0 - math.exp(-(score - threshold) / 3.0)), 3)
 
@@ -131,7 +135,8 @@ class NameInContext(Rule):
                     doc, a, b,
                     f"'{form}' reads like a garbled name: the language model prefers '{c.form}' here",
                     suggestion=c.form, confidence=conf, severity=sev,
-                    data={"channel": c.channel, "lm_margin": round(m, 2), "score": round(score, 2),
+                    data={"evidence": f"{_CHANNELS[c.channel]}; the language model prefers it by {m:+.2f} nats",
+                          "channel": c.channel, "lm_margin": round(m, 2), "score": round(score, 2),
                           "prior": round(c.prior, 2), "group": f"NAM004:{form}",
                           "mentions": len(plans[di][0][form])},
                 ))
