@@ -31,9 +31,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from mtqa.entities.lexicon import Lexicon, Spelling
+from mtqa.entities.lexicon import Lexicon
 from mtqa.gazetteer.keys import norm, ru_key
 
 #: a capitalised word or hyphenated run of them (apostrophe-joined parts too: "O'Neill")
@@ -56,28 +55,12 @@ class Candidate:
     channel: str  # translit | ending | spelling | document
     edits: int  # edits between the keys (0 = same key)
     prior: float
-    native: bool
 
     @property
     def cost(self) -> float:
         """Channel cost in nats: how unlikely MT is to produce the suspect from this name."""
         base = {"document": 0.0, "translit": 0.5, "ending": 1.0, "spelling": 2.0}[self.channel]
         return base + 2.0 * self.edits
-
-
-@lru_cache(maxsize=1)
-def _zipf():
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency
-
-
-@lru_cache(maxsize=1)
-def _news_words():
-    from mtqa.casing_lexicon import lexicon
-
-    words, _ = lexicon()
-    return words
 
 
 def is_suspect(token: str, lexicon: Lexicon) -> bool:
@@ -90,10 +73,13 @@ def is_suspect(token: str, lexicon: Lexicon) -> bool:
     base = re.sub(r"['’]s$", "", token)
     if base != token and lexicon.knows(base):
         return False
-    zipf = _zipf()
-    if zipf(token.lower(), "en") >= MAX_ZIPF:
+    from wordfreq import zipf_frequency
+
+    from mtqa.casing_lexicon import lexicon as news_casing
+
+    if zipf_frequency(token.lower(), "en") >= MAX_ZIPF:
         return False
-    c = _news_words().get(token.casefold())
+    c = news_casing()[0].get(token.casefold())
     if c is not None and c.capitalised >= 3:
         return False
     return True
@@ -127,7 +113,7 @@ def candidates(token: str, lexicon: Lexicon, document_names: frozenset[str] = fr
             variant = True  # Zelenskii/Zelensky, Kaliazin/Kalyazin: two romanizations of one name
         if sp.prior <= 0:
             continue  # a news word with no Russian attestation (its keys are only predicted)
-        add(Candidate(_cased(sp.form, token), "translit", d, sp.prior, sp.native))
+        add(Candidate(_cased(sp.form, token), "translit", d, sp.prior))
     if variant:
         return [], True
     low = token.lower()
@@ -135,11 +121,11 @@ def candidates(token: str, lexicon: Lexicon, document_names: frozenset[str] = fr
         if low.endswith(e) and len(low) - len(e) >= MIN_LETTERS - 1:
             stem = token[: len(token) - len(e)]
             for sp in lexicon.lookup(stem):
-                add(Candidate(_cased(sp.form, token), "ending", 0, sp.prior, sp.native))
+                add(Candidate(_cased(sp.form, token), "ending", 0, sp.prior))
     for sp in lexicon.lookup(token + "a"):
-        add(Candidate(_cased(sp.form, token), "ending", 0, sp.prior, sp.native))
+        add(Candidate(_cased(sp.form, token), "ending", 0, sp.prior))
     for sp, d in (lexicon.by_spelling(token, 1)[:8] if len(norm(token)) >= MIN_FUZZY_LETTERS else ()):
-        add(Candidate(_cased(sp.form, token), "spelling", d, sp.prior, sp.native))
+        add(Candidate(_cased(sp.form, token), "spelling", d, sp.prior))
     for other in document_names:
         if norm(other) == norm(token):
             continue
@@ -149,6 +135,6 @@ def candidates(token: str, lexicon: Lexicon, document_names: frozenset[str] = fr
             # not -a after a surname's -ov/-in/-sky: "Saipova" is Saipov's wife or daughter
             ok = any(low == lo + e for e in ENDINGS if not (e == "a" and FEMININE.search(low)))
         if ok:
-            add(Candidate(other, "document", 0, 10.0, False))
+            add(Candidate(other, "document", 0, 10.0))
     ranked = sorted(found.values(), key=lambda c: (c.cost, -c.prior, c.form))
     return ranked[:limit], False

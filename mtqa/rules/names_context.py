@@ -7,7 +7,7 @@ verdict; this module turns verdicts into findings, one entity at a time.
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from typing import Any, Iterable
 
 import mtqa.fluency  # noqa: F401  (light: registers the "fluency" resource, imports no torch)
 from mtqa.finding import Finding, Severity
@@ -82,20 +82,20 @@ class NameInContext(Rule):
 
         lexicon = default_lexicon()
         gaz = ctx.get("gazetteer")
-        # per document: suspect form -> [(start, end, sentence start, sentence end)]
+        # per document: (suspect form -> its mentions [(start, end)], form -> candidates)
         plans = []
         queries: list[Query] = []
-        owners: list[tuple[int, str, int]] = []  # (doc index, form, occurrence index)
+        owners: list[tuple[int, str]] = []  # (doc index, form) of each query
         for di, doc in enumerate(docs):
             covered = [(h.start, h.end) for h in gaz.analyze(doc, ctx.is_allowed)]
             names = frozenset(m.group(1) for m in NAME_TOKEN.finditer(doc.text))
-            occ: dict[str, list[tuple[int, int, int, int]]] = {}
+            occ: dict[str, list[tuple[int, int]]] = {}
             for s in doc.sentences:
                 for m in NAME_TOKEN.finditer(doc.text, s.start, s.end):
                     a, b = m.span(1)
                     if b > s.end or any(x < b and a < y for x, y in covered):
                         continue
-                    occ.setdefault(m.group(1), []).append((a, b, s.start, s.end))
+                    occ.setdefault(m.group(1), []).append((a, b))
             cands = {}
             for form, places in occ.items():
                 if ctx.is_allowed(form) or not is_suspect(form, lexicon):
@@ -104,18 +104,18 @@ class NameInContext(Rule):
                 if variant or not cs:
                     continue
                 cands[form] = cs
-                for k, (a, b, _, _) in enumerate(places[:MAX_MENTIONS_SCORED]):
+                for a, b in places[:MAX_MENTIONS_SCORED]:
                     # the document around the mention, not only its sentence: an earlier or
                     # later mention of the name is what the model needs to see
                     queries.append(Query(doc.text, a, b, tuple(c.form for c in cs)))
-                    owners.append((di, form, k))
+                    owners.append((di, form))
             plans.append((occ, cands))
         if not queries:
             return [[] for _ in docs]
         engine = ctx.get("fluency").engine
         results = margins(engine, queries)
-        best: dict[tuple[int, str], tuple[float, float, object, int]] = {}
-        for (di, form, k), mg in zip(owners, results):
+        best: dict[tuple[int, str], tuple[float, float, Any, float]] = {}  # (score, threshold, candidate, margin)
+        for (di, form), mg in zip(owners, results):
             cs = plans[di][1][form]
             for c, m in zip(cs, mg):
                 score = m - c.cost
@@ -130,7 +130,7 @@ class NameInContext(Rule):
             doc = docs[di]
             conf = _confidence(score, thr)
             sev = Severity.WARNING if conf >= 0.7 else Severity.INFO
-            for a, b, _, _ in plans[di][0][form]:
+            for a, b in plans[di][0][form]:
                 out[di].append(self.finding(
                     doc, a, b,
                     f"'{form}' reads like a garbled name: the language model prefers '{c.form}' here",
