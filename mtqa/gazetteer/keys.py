@@ -155,6 +155,8 @@ def stable_hash(s: str) -> int:
 
 
 HAS_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+#: a possessive ending on a name ("Shoigu's", "Shoigu’s", "Saakashvili'")
+POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
 _RK_DIGRAPH = re.compile(r"shch|shh|sch|sh|zh|kh|ch|cz|ts|x|c|h|j")

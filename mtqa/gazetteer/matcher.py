@@ -83,6 +83,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz.distance import Levenshtein
 
 from mtqa.gazetteer.keys import ARTICLES, ASSIMILATED, norm, norm_literal, skeleton
+from mtqa.gazetteer.keys import POSSESSIVE as _POSSESSIVE
 from mtqa.gazetteer.variants import apply_picks, is_variant
 from mtqa.trie_regex import trie_pattern
 
@@ -107,7 +108,6 @@ _DASH_CAP = re.compile(rf"-[{_UP}]")  # cheap (literal first character): where a
 _PREV_WORD = re.compile(r"(?<![\w'’-])([a-z][a-z'’]{3,})[ \t]+\Z")
 _ART_PREFIX = re.compile(r"(?:an|ash|as|ad|at|ar|az|en|es|el|ul|ed|et|er|ez|al)-", re.I)
 _TOKEN_RE = re.compile(r"\S+")
-_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 MAX_WINDOW = 6
 CONTEXT_RADIUS = 400
 PARAGRAPH_RADIUS = 3000  # context never reaches further than this, whatever the paragraph

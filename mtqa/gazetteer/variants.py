@@ -34,6 +34,7 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
+from mtqa.gazetteer.keys import POSSESSIVE as _POSSESSIVE
 from mtqa.gazetteer.keys import norm
 
 TABLE = "name_variants.tsv"
@@ -41,7 +42,6 @@ TABLE = "name_variants.tsv"
 # (BGN/PCGN and Wikipedia; the passport scheme, ICAO Doc 9303, in which Russians' own documents
 # spell their names; the plain scheme news desks use, Yevmenov/Evmenov, Yemelyanenko/Emelyanenko)
 STANDARD_SCHEMES = {"ru": ("bgn_pcgn", "wikipedia", "icao_doc_9303", "simple"), "uk": ("kmu_2010",)}
-_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
 @lru_cache(maxsize=1)
