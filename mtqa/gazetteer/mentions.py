@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Levenshtein
 
-from mtqa.gazetteer.keys import norm, skeleton
+from mtqa.gazetteer.keys import POSSESSIVE, norm, skeleton
 from mtqa.gazetteer.matcher import _UP, RUN_RE, NameHit, _gender_pair, _match_case, signature
 from mtqa.gazetteer.variants import apply_picks, is_variant
 
@@ -256,7 +256,7 @@ def link(text: str, hits: list[NameHit], gaz: "Gazetteer", is_allowed) -> list[N
 
 
 def _bare(w: str) -> str:
-    return re.sub(r"(?:'s|’s|'|’)$", "", w)
+    return POSSESSIVE.sub("", w)
 
 
 def _surname(entry) -> str:
