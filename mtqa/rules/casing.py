@@ -8,6 +8,7 @@ from typing import Iterable, NamedTuple
 
 from mtqa.finding import Finding, Severity
 from mtqa.rules.base import Rule, register
+from mtqa.rules.casing_names import CALENDAR
 from mtqa.tables import read_tsv
 from mtqa.trie_regex import compile_phrases
 
@@ -262,10 +263,6 @@ def _previous_words(text: str, pos: int, n: int) -> list[str]:
 
 # -- formal titles before a name ---------------------------------------------------
 
-_DAYS_MONTHS = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-    august september october november december""".split()
-)
 _NAME_WORD = r"[A-Z][a-z][\w'’-]*"
 
 
@@ -359,7 +356,7 @@ class LowercaseTitleBeforeName(Rule):
             if not title.islower():
                 continue  # capitalised (right) or mixed (CAS001)
             name = m.group("name").split()
-            if len(name) < 2 or name[0].casefold() in _DAYS_MONTHS or name[0].casefold() in FUNCTION_WORDS:
+            if len(name) < 2 or name[0].casefold() in CALENDAR or name[0].casefold() in FUNCTION_WORDS:
                 continue
             key = " ".join(title.split())
             written, of_form = table[key]
@@ -398,13 +395,13 @@ def _gazetteer_org(ctx, acronym: str) -> bool:
 
 def _person_with_title(ctx, name: list[str], title: str) -> bool:
     """The first words of the name are a gazetteer person whose context keywords include the title."""
-    from mtqa.gazetteer.keys import norm
+    from mtqa.gazetteer.keys import POSSESSIVE, norm
 
     idx = ctx.get("gazetteer").index
     want = {title.replace("defense", "defence"), title.replace("defence", "defense")}
     for n in range(min(4, len(name)), 1, -1):
         words = " ".join(name[:n])
-        words = re.sub(r"(?:'s|’s|'|’)$", "", words)
+        words = POSSESSIVE.sub("", words)
         for i in idx.accepted.get(norm(words), ()):
             e = idx.entries[i]
             if e.type == "person" and any(k.casefold() in want for k in e.context):
