@@ -125,17 +125,31 @@ def bench_long(args, work: Path) -> None:
     if args.fluency:
         modes.append((f"fluency{' ' + args.model if args.model else ''}",
                       ["--fluency", *(["--model", args.model] if args.model else [])]))
-    for mb in [float(x) for x in args.sizes.split(",")]:
-        n = int(mb * 1_000_000)
-        body = (text + " ") * (n // (len(text) + 1) + 1)
-        body = body[:body.rfind(" ", 0, n)]
-        path = work / f"long_{mb:g}MB.txt"
-        path.write_text(body + "\n", encoding="utf-8")
+    sizes = [float(x) for x in args.sizes.split(",")]
+    peaks: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in modes}
+    for mb in [0.0, *sizes]:  # 0: the seed article, what the process costs before any length
+        if mb:
+            n = int(mb * 1_000_000)
+            body = (text + " ") * (n // (len(text) + 1) + 1)
+            body = body[:body.rfind(" ", 0, n)]
+            path = work / f"long_{mb:g}MB.txt"
+            path.write_text(body + "\n", encoding="utf-8")
+        else:
+            path = SEED
         for name, extra in modes:
             _, _, err = mtqa("check", str(path), "--format", "json", "-o", os.devnull, "--fail-on", "never",
                              *extra, timed=True)
             line = [ln for ln in err.splitlines() if ln.startswith("TIME ")][-1]
-            print(f"  {mb:g} MB single line, {name:<20} {line[5:]}")
+            peaks[name].append((mb, int(line.split()[3]) / 1024))
+            label = f"{mb:g} MB single line" if mb else "seed article (4 KB)"
+            print(f"  {label:<20} {name:<20} {line[5:]}")
+    # growth of peak memory per MB of text between consecutive sizes: flat memory keeps it
+    # small (what a document must hold: its text and per-word scores), not the model's or
+    # the batch's buffers again for every window
+    for name, pts in peaks.items():
+        steps = [f"{a:g}->{b:g} MB: {(pb - pa) / (b - a):,.0f} MB per MB"
+                 for (a, pa), (b, pb) in zip(pts[1:], pts[2:])]
+        print(f"  {name}: peak {pts[0][1]:,.0f} MB on the seed; growth {'; '.join(steps)}")
 
 
 def main() -> None:

@@ -21,13 +21,66 @@ from __future__ import annotations
 
 import bisect
 import unicodedata
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Callable, NamedTuple
 
 
 class Span(NamedTuple):
     start: int
     end: int
+
+
+class SpanArray(Sequence):
+    """Spans kept as one flat ``array('q')`` of offsets (start, end, start, end, ...): 16
+    bytes a span where a list of :class:`Span` takes ~120, which adds up on a
+    multi-megabyte document (its tokens, a fluency score's words).  Reads as the list
+    of :class:`Span` it stands for."""
+
+    __slots__ = ("_flat",)
+
+    def __init__(self, flat: "array[int] | None" = None):
+        self._flat = array("q") if flat is None else flat
+
+    @classmethod
+    def of(cls, spans) -> "SpanArray":
+        out = array("q")
+        for a, b in spans:
+            out.append(a)
+            out.append(b)
+        return cls(out)
+
+    def __len__(self) -> int:
+        return len(self._flat) // 2
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("span index out of range")
+        return Span(self._flat[2 * i], self._flat[2 * i + 1])
+
+    def __iter__(self):
+        f = self._flat
+        return map(Span, islice(f, 0, None, 2), islice(f, 1, None, 2))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and len(self) == len(other) and all(
+            tuple(a) == tuple(b) for a, b in zip(self, other))
+
+    def __add__(self, other) -> list:  # concatenates like the list it stands for
+        return list(self) + list(other)
+
+    def __radd__(self, other) -> list:
+        return list(other) + list(self)
+
+    def __repr__(self) -> str:
+        return repr(list(self))
 
 
 class FieldSpan(NamedTuple):
@@ -69,7 +122,7 @@ class Document:
     paragraphs: list[Span] = field(default_factory=list)
     sentences: list[Span] = field(default_factory=list)
     segmented: bool = False
-    _tokens: list[Span] | None = field(default=None, repr=False)
+    _tokens: "SpanArray | None" = field(default=None, repr=False)
     _line_starts: list[int] | None = field(default=None, repr=False)
     _nfc: "tuple[str, list[int] | None] | None" = field(default=None, repr=False)
 
@@ -79,7 +132,7 @@ class Document:
         return self.source if self.record is None else f"{self.source}:{self.record}"
 
     @property
-    def tokens(self) -> list[Span]:
+    def tokens(self) -> SpanArray:
         """Word and punctuation tokens, computed on first use (most rules need none)."""
         if self._tokens is None:
             from mtqa.segment import tokenize

@@ -26,14 +26,15 @@ from __future__ import annotations
 
 import re
 
-from mtqa.document import Document, Span
+from mtqa.document import Document, Span, SpanArray
 
 TOKEN_RE = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]", re.UNICODE)
 WORD_RE = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
 
 
-def tokenize(text: str) -> list[Span]:
-    return [Span(*m.span()) for m in TOKEN_RE.finditer(text)]
+def tokenize(text: str) -> SpanArray:
+    """Word and punctuation tokens of ``text`` (compact: a long document has one per word)."""
+    return SpanArray.of(m.span() for m in TOKEN_RE.finditer(text))
 
 # candidate boundary: terminal punctuation, optional closers, whitespace, then a starter
 # (the lookbehinds make each run of punctuation/closers/space start only once, so

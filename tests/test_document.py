@@ -49,3 +49,20 @@ def test_nfc_map_back_to_original():
 
 def test_nfc_identity_has_no_table():
     assert nfc_with_map("plain text")[1] is None
+
+
+def test_tokens_are_compact_and_read_as_spans():
+    from mtqa.document import Span, SpanArray
+
+    text = "Josh Ernest told reporters on Monday: “We will not comment.” (Reuters)"
+    doc = segment(Document("x", text))
+    toks = doc.tokens
+    assert isinstance(toks, SpanArray)
+    words = [text[a:b] for a, b in toks]
+    assert words[:5] == ["Josh", "Ernest", "told", "reporters", "on"] and words[-1] == ")"
+    assert toks[0] == Span(0, 4) and toks[-1].end == len(text) and toks[1:3] == [(5, 11), (12, 16)]
+    assert toks == list(toks) and list(toks) + [] == [] + toks
+    # 16 bytes a token, where a list of Span tuples takes ~120
+    import sys
+
+    assert sys.getsizeof(toks._flat) < 24 * len(toks) + 100

@@ -91,7 +91,32 @@ def _cased(form: str, like: str) -> str:
     return form
 
 
-def candidates(token: str, lexicon: Lexicon, document_names: frozenset[str] = frozenset(),
+class DocumentNames:
+    """The capitalised words of one document, indexed for the *document* channel: another
+    spelling of a suspect there is one with the same Russian key, or the suspect less a
+    Russian case ending.  Built once per document: a lookup per suspect, where a scan of
+    every name per suspect made a long document's check quadratic."""
+
+    def __init__(self, names=()):
+        self.by_key: dict[str, list[str]] = {}
+        self.by_lower: dict[str, list[str]] = {}
+        for name in sorted(set(names)):
+            self.by_key.setdefault(ru_key(name), []).append(name)
+            self.by_lower.setdefault(name.lower(), []).append(name)
+
+    def matching(self, token: str, key: str | None = None) -> list[str]:
+        """The document's other spellings of ``token`` (sorted)."""
+        key = ru_key(token) if key is None else key
+        low = token.lower()
+        out = set(self.by_key.get(key, ()))
+        for e in ENDINGS:
+            # not -a after a surname's -ov/-in/-sky: "Saipova" is Saipov's wife or daughter
+            if low.endswith(e) and len(low) > len(e) and not (e == "a" and FEMININE.search(low)):
+                out.update(self.by_lower.get(low[: -len(e)], ()))
+        return sorted(o for o in out if norm(o) != norm(token))
+
+
+def candidates(token: str, lexicon: Lexicon, document_names: "DocumentNames | frozenset[str]" = frozenset(),
                limit: int = 4) -> tuple[list[Candidate], bool]:
     """Candidate spellings for a suspect, cheapest channel first, and whether it is a
     variant (its Russian key is a native spelling's: leave it alone)."""
@@ -126,15 +151,9 @@ def candidates(token: str, lexicon: Lexicon, document_names: frozenset[str] = fr
         add(Candidate(_cased(sp.form, token), "ending", 0, sp.prior))
     for sp, d in (lexicon.by_spelling(token, 1)[:8] if len(norm(token)) >= MIN_FUZZY_LETTERS else ()):
         add(Candidate(_cased(sp.form, token), "spelling", d, sp.prior))
-    for other in document_names:
-        if norm(other) == norm(token):
-            continue
-        ok = ru_key(other) == key
-        if not ok:
-            lo = other.lower()
-            # not -a after a surname's -ov/-in/-sky: "Saipova" is Saipov's wife or daughter
-            ok = any(low == lo + e for e in ENDINGS if not (e == "a" and FEMININE.search(low)))
-        if ok:
-            add(Candidate(other, "document", 0, 10.0))
+    if not isinstance(document_names, DocumentNames):
+        document_names = DocumentNames(document_names)
+    for other in document_names.matching(token, key):
+        add(Candidate(other, "document", 0, 10.0))
     ranked = sorted(found.values(), key=lambda c: (c.cost, -c.prior, c.form))
     return ranked[:limit], False

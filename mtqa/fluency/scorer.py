@@ -9,9 +9,10 @@ import math
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
+from mtqa.document import SpanArray
 from mtqa.fluency.text import normalize_with_map, word_units
 from mtqa.fluency.unigram import unigram_logprob
 
@@ -59,39 +60,8 @@ def least_fluent_stretch(tails: Sequence[float], width: int = STRETCH_WORDS) -> 
     return means[at], at, at + width - 1
 
 
-class WordSpans(Sequence):
-    """Word spans ``(start, end)`` kept as one flat array of offsets: 16 bytes a word where a
-    list of tuples of ints takes ~120 (what a document's scores hold per word adds up on a
-    multi-megabyte document).  Reads as the list of tuples it stands for."""
-
-    __slots__ = ("_flat",)
-
-    def __init__(self, flat: "array[int]"):
-        self._flat = flat
-
-    def __len__(self) -> int:
-        return len(self._flat) // 2
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        n = len(self)
-        if i < 0:
-            i += n
-        if not 0 <= i < n:
-            raise IndexError("word index out of range")
-        return self._flat[2 * i], self._flat[2 * i + 1]
-
-    def __iter__(self):
-        f = self._flat
-        return zip(islice(f, 0, None, 2), islice(f, 1, None, 2))
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, Sequence) and len(self) == len(other) and all(
-            tuple(a) == tuple(b) for a, b in zip(self, other))
-
-    def __repr__(self) -> str:
-        return repr(list(self))
+# a sentence's word spans in its document: the document's compact span sequence
+WordSpans = SpanArray
 
 
 class WordTexts(Sequence):

@@ -76,7 +76,7 @@ class NameInContext(Rule):
         return self.check_batch([doc], ctx)[0]
 
     def check_batch(self, docs, ctx) -> list[list[Finding]]:
-        from mtqa.entities.candidates import NAME_TOKEN, candidates, is_suspect
+        from mtqa.entities.candidates import NAME_TOKEN, DocumentNames, candidates, is_suspect
         from mtqa.entities.lexicon import default_lexicon
         from mtqa.entities.verify import Query, margins
 
@@ -88,7 +88,7 @@ class NameInContext(Rule):
         owners: list[tuple[int, str]] = []  # (doc index, form) of each query
         for di, doc in enumerate(docs):
             covered = [(h.start, h.end) for h in gaz.analyze(doc, ctx.is_allowed)]
-            names = frozenset(m.group(1) for m in NAME_TOKEN.finditer(doc.text))
+            names = DocumentNames(m.group(1) for m in NAME_TOKEN.finditer(doc.text))
             occ: dict[str, list[tuple[int, int]]] = {}
             for s in doc.sentences:
                 for m in NAME_TOKEN.finditer(doc.text, s.start, s.end):
