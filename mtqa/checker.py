@@ -69,9 +69,14 @@ class Checker:
         self.ctx.put("reports", reports)  # batched rules may attach extras (scores)
         progress = self.ctx.progress
         chars = sum(len(d.text) for d in docs) if progress else 0
+        last_reader = {key: k for k, rule in enumerate(self.rules) for key in rule.document_caches}
         for k, rule in enumerate(self.rules):
             for i, found in enumerate(rule.check_batch(docs, self.ctx)):
                 per_doc[i].extend(found)
+            for key in rule.document_caches:
+                if last_reader[key] == k:  # no later rule reads it: free it before the rest run
+                    for d in docs:
+                        d.__dict__.pop(key, None)
             if progress:
                 progress("rules", k + 1, len(self.rules), chars)
         for rep, found in zip(reports, per_doc):

@@ -47,6 +47,10 @@ class Rule:
     flag_examples: ClassVar[tuple[str, ...]] = ()
     pass_examples: ClassVar[tuple[str, ...]] = ()
     needs: ClassVar[frozenset[str]] = frozenset()
+    # per-document results this rule shares with others of its family, cached in the
+    # Document's ``__dict__`` under these keys: the Checker drops them once the last rule
+    # that reads them has run (a long document's per-word fluency scores are its largest)
+    document_caches: ClassVar[tuple[str, ...]] = ()
     # findings of these codes (or code prefixes) that lie inside a finding of
     # this rule are dropped: this rule explains them better.
     supersedes: ClassVar[tuple[str, ...]] = ()

@@ -204,6 +204,7 @@ def _covered(words: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list
 class _FluencyRule(Rule):
     family = "fluency"
     needs = frozenset({"fluency"})
+    document_caches = ("_fluency",)
 
     def check(self, doc: "Document", ctx: "CheckContext") -> Iterable[Finding]:
         return self.check_batch([doc], ctx)[0]
