@@ -67,6 +67,7 @@ class Checker:
         per_doc: list[list[Finding]] = [[] for _ in docs]
         reports = [DocumentReport(d, []) for d in docs]
         self.ctx.put("reports", reports)  # batched rules may attach extras (scores)
+        self.ctx.put("rules", self.rules)  # the rules of this check (a family may judge in one pass)
         progress = self.ctx.progress
         chars = sum(len(d.text) for d in docs) if progress else 0
         last_reader = {key: k for k, rule in enumerate(self.rules) for key in rule.document_caches}

@@ -10,7 +10,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from mtqa.document import SpanArray
 from mtqa.fluency.text import normalize_with_map, word_units
@@ -186,23 +186,47 @@ def _r(x: float) -> float | None:
     return round(float(x), 4) if math.isfinite(x) else None
 
 
+class Summary:
+    """The document/segment score built one sentence at a time (what :func:`summarize`
+    returns), so a long document's scores need not be held to summarise them."""
+
+    def __init__(self, model: str | None = None, calibration: "Calibration | None" = None):
+        self.model, self.calibration = model, calibration
+        self.words = self.tokens = 0
+        self.score_sum = self.lm_sum = self.tail_sum = 0.0
+        self.sentences: list[dict[str, Any]] = []
+
+    def add(self, s: SentenceScore) -> None:
+        self.words += s.n_words
+        self.tokens += s.tokens
+        self.score_sum += sum(s.scores)
+        self.lm_sum += sum(s.lm)
+        if self.calibration is not None:
+            self.tail_sum += sum(s.tails(self.calibration))
+        self.sentences.append(s.to_dict(self.calibration))
+
+    def result(self) -> dict[str, Any] | None:
+        if not self.words:
+            return None
+        lp = self.lm_sum / self.tokens if self.tokens else float("nan")
+        out: dict[str, Any] = {"slor": _r(self.score_sum / self.words), "logprob": _r(lp),
+                               "tokens": self.tokens, "words": self.words}
+        if self.calibration is not None:
+            out["fluency"] = _r(self.tail_sum / self.words)
+        if self.model:
+            out["model"] = self.model
+        out["sentences"] = list(self.sentences)
+        return out
+
+
 def summarize(sentences: Sequence[SentenceScore], model: str | None = None,
               calibration: "Calibration | None" = None) -> dict[str, Any] | None:
     """The document/segment score: word-weighted SLOR (and calibrated fluency),
     per-token mean log-prob, counts, and the same per sentence."""
-    words = sum(s.n_words for s in sentences)
-    if not words:
-        return None
-    tokens = sum(s.tokens for s in sentences)
-    slor = sum(sum(s.scores) for s in sentences) / words
-    lp = sum(sum(s.lm) for s in sentences) / tokens if tokens else float("nan")
-    out: dict[str, Any] = {"slor": _r(slor), "logprob": _r(lp), "tokens": tokens, "words": words}
-    if calibration is not None:
-        out["fluency"] = _r(sum(sum(s.tails(calibration)) for s in sentences) / words)
-    if model:
-        out["model"] = model
-    out["sentences"] = [s.to_dict(calibration) for s in sentences]
-    return out
+    acc = Summary(model, calibration)
+    for s in sentences:
+        acc.add(s)
+    return acc.result()
 
 
 def load_detector(engine: "Engine") -> "tuple[Detector | None, str | None]":
@@ -285,15 +309,21 @@ class FluencyScorer:
         ``offsets[i]`` is added to every span of text ``i`` (a sentence's start
         in its document).  Texts are scored :data:`SCORE_WINDOW` at a time.
         """
+        out: list[SentenceScore | None] = []
+        for _, window in self._windows(texts, offsets, batched, progress):
+            out += window
+        return out
+
+    def _windows(self, texts: Sequence[str], offsets: Sequence[int] | None, batched: bool,
+                 progress: Callable[[int], None] | None) -> Iterator[tuple[int, list[SentenceScore | None]]]:
+        """``(first index, scores)`` of each :data:`SCORE_WINDOW` texts in turn."""
         if progress is None and self.progress is not None:
             progress = _Progress(self.progress, sum(len(t) for t in texts))
-        out: list[SentenceScore | None] = []
         for a in range(0, len(texts), SCORE_WINDOW):
             b = a + SCORE_WINDOW
-            out += self._score_window(texts[a:b], None if offsets is None else offsets[a:b], batched, progress)
+            yield a, self._score_window(texts[a:b], None if offsets is None else offsets[a:b], batched, progress)
             if b < len(texts):  # freed buffers of this window go back to the system (glibc; at most once a second)
                 self._trimmer.maybe()
-        return out
 
     def _score_window(self, texts: Sequence[str], offsets: Sequence[int] | None, batched: bool,
                       progress: Callable[[int], None] | None) -> list[SentenceScore | None]:
@@ -375,6 +405,17 @@ class FluencyScorer:
     def score_documents(self, docs: Sequence["Document"], batched: bool = True,
                         progress: Callable[[int], None] | None = None) -> list[list[SentenceScore]]:
         """Scores of every sentence (with at least one word) of every document, in one batch."""
+        out: list[list[SentenceScore]] = [[] for _ in docs]
+        for d, sc in self.iter_document_scores(docs, batched=batched, progress=progress):
+            out[d].append(sc)
+        return out
+
+    def iter_document_scores(self, docs: Sequence["Document"], batched: bool = True,
+                             progress: Callable[[int], None] | None = None
+                             ) -> Iterator[tuple[int, SentenceScore]]:
+        """``(document index, score)`` of every sentence with a word, in document order, scored
+        :data:`SCORE_WINDOW` sentences at a time: a caller that judges and drops each one holds
+        one window's scores, not a long document's."""
         texts: list[str] = []
         offsets: list[int] = []
         owners: list[int] = []
@@ -383,12 +424,10 @@ class FluencyScorer:
                 texts.append(doc.text[s.start:s.end])
                 offsets.append(s.start)
                 owners.append(d)
-        scored = self.score_texts(texts, offsets, batched=batched, progress=progress)
-        out: list[list[SentenceScore]] = [[] for _ in docs]
-        for d, sc in zip(owners, scored):
-            if sc is not None:
-                out[d].append(sc)
-        return out
+        for a, window in self._windows(texts, offsets, batched, progress):
+            for d, sc in zip(owners[a:a + len(window)], window):
+                if sc is not None:
+                    yield d, sc
 
     def iter_scores(self, texts: Iterable[str], chunk: int = 2048) -> Iterable[SentenceScore | None]:
         """Stream :meth:`score_texts` over an iterable, ``chunk`` texts at a time."""

@@ -84,25 +84,50 @@ class FluencyFinding(Finding):
         return self.recheck(self, spans)
 
 
-def _scores(docs: "list[Document]", ctx: "CheckContext") -> "list[list[SentenceScore]]":
-    """Sentence scores of every document (one batched pass; cached on the documents)."""
-    from mtqa.fluency.scorer import summarize
+def _judged(rule: "_FluencyRule", docs: "list[Document]", ctx: "CheckContext") -> "list[list[Finding]]":
+    """``rule``'s findings on every document.  The first FLU rule to run scores the batch
+    once, window by window (:meth:`~mtqa.fluency.scorer.FluencyScorer.iter_document_scores`),
+    and every FLU rule the checker runs judges each window's sentences before the next
+    window is scored: what stays is their findings and each document's summary
+    (``report.extra["fluency"]``), not a long document's per-word scores.  Findings are
+    cached on the documents per rule code; the Checker drops the cache after the last
+    FLU rule."""
+    from mtqa.fluency.scorer import Summary
 
-    scorer = ctx.get("fluency")
-    todo = [d for d in docs if "_fluency" not in d.__dict__]
+    key = rule.code
+    todo = [d for d in docs if key not in d.__dict__.get("_fluency", {})]
     if todo:
-        for d, s in zip(todo, scorer.score_documents(todo)):
-            d.__dict__["_fluency"] = s
+        scorer = ctx.get("fluency")
+        cal = _calibration(ctx)
+        try:
+            peers = [r for r in ctx.get("rules") if isinstance(r, _FluencyRule)]
+        except KeyError:
+            peers = []
+        judges = [r for r in peers if r.code != key and all(r.code not in d.__dict__.get("_fluency", {})
+                                                                for d in todo)]
+        judges.insert(0, rule)
+        found = [{r.code: [] for r in judges} for _ in todo]
+        summaries = [Summary(scorer.model_name, scorer.calibration) for _ in todo]
+        for i, s in scorer.iter_document_scores(todo):
+            summaries[i].add(s)
+            if cal is None or s.shouting:
+                continue
+            for r in judges:
+                found[i][r.code].extend(r.judge(todo[i], s, cal, None))
+        for d, f, summ in zip(todo, found, summaries):
+            cache = d.__dict__.setdefault("_fluency", {})
+            cache.update(f)
+            cache.setdefault("summary", summ.result())
     try:
         reports = ctx.get("reports")
     except KeyError:
         reports = []
     by_id = {id(d) for d in docs}
     for rep in reports or ():
-        if id(rep.document) in by_id and "fluency" not in rep.extra and "_fluency" in rep.document.__dict__:
-            rep.extra["fluency"] = summarize(rep.document.__dict__["_fluency"], scorer.model_name,
-                                             scorer.calibration)
-    return [d.__dict__["_fluency"] for d in docs]
+        doc = rep.document
+        if id(doc) in by_id and "fluency" not in rep.extra and "_fluency" in doc.__dict__:
+            rep.extra["fluency"] = doc.__dict__["_fluency"]["summary"]
+    return [d.__dict__["_fluency"][key] for d in docs]
 
 
 def _calibration(ctx: "CheckContext") -> "Calibration | None":
@@ -210,12 +235,7 @@ class _FluencyRule(Rule):
         return self.check_batch([doc], ctx)[0]
 
     def check_batch(self, docs: "list[Document]", ctx: "CheckContext") -> list[list[Finding]]:
-        scored = _scores(docs, ctx)
-        cal = _calibration(ctx)
-        if cal is None:
-            return [[] for _ in docs]
-        return [[f for s in sents if not s.shouting for f in self.judge(doc, s, cal, None)]
-                for doc, sents in zip(docs, scored)]
+        return _judged(self, docs, ctx)
 
     def judge(self, doc: "Document", s: "SentenceScore", cal: "Calibration",
               keep: list[bool] | None) -> list[Finding]:  # pragma: no cover - abstract
