@@ -118,6 +118,27 @@ def test_shipped_small_model_judges_document_evidence():
     assert [(text[f.start:f.end], f.suggestion) for f in found] == [("Furgala", "Furgal")]
 
 
+def test_margins_do_not_depend_on_how_queries_are_chunked(monkeypatch):
+    """A long document's suspects are scored QUERY_CHUNK at a time (memory): the margins
+    are the ones scored all together."""
+    from mtqa.entities import verify
+    from mtqa.fluency import resolve_model
+    from mtqa.fluency.engine import get_engine
+
+    engine = get_engine(resolve_model("newslm-5m"), "cpu")
+    text = ("The governor of Khabarovsk, Sergei Furgal, was arrested in July. Thousands of supporters "
+            "of Furgala marched on Saturday. Krykhovyak scored twice for Lokomotiv in Kronshtadt.")
+    queries = []
+    for word, forms in (("Furgala", ("Furgal",)), ("Krykhovyak", ("Krychowiak", "Krychowiac")),
+                        ("Kronshtadt", ("Kronstadt",)), ("Lokomotiv", ("Locomotive",))):
+        a = text.index(word)
+        queries.append(verify.Query(text, a, a + len(word), forms))
+    together = verify.margins(engine, queries)
+    monkeypatch.setattr(verify, "QUERY_CHUNK", 1)
+    assert verify.margins(engine, queries) == together
+    assert [len(m) for m in together] == [1, 2, 1, 1] and together[0][0] > 0  # Furgal, spelled before, reads better
+
+
 @needs_smollm2
 def test_names_report_lists_model_judged_names(tmp_path):
     import json

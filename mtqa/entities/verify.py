@@ -42,8 +42,21 @@ def _window(q: Query) -> tuple[str, int, int]:
     return q.text[a:b], q.start - a, q.end - a
 
 
+#: queries scored per engine call: a long document's hundreds of suspects are scored in
+#: turns, so its token ids and log-probs are held a chunk at a time (the forward is
+#: batch-invariant: the margins do not depend on the chunk)
+QUERY_CHUNK = 256
+
+
 def margins(engine, queries: Sequence[Query]) -> list[list[float]]:
     """For each query, the margin (nats) of each of its forms over the text as written."""
+    out: list[list[float]] = []
+    for a in range(0, len(queries), QUERY_CHUNK):
+        out += _margins(engine, queries[a:a + QUERY_CHUNK])
+    return out
+
+
+def _margins(engine, queries: Sequence[Query]) -> list[list[float]]:
     texts: list[str] = []
     spans: list[tuple[int, int]] = []
     for q in queries:
