@@ -32,6 +32,27 @@ def _confidence(score: float, threshold: float) -> float:
     return round(0.6 + 0.35 * (1.0 - math.exp(-(score - threshold) / 3.0)), 3)
 
 
+class _Covered:
+    """Spans the gazetteer rules already judged, merged and sorted: whether a mention
+    overlaps one is a bisection, not a scan (a long document has thousands of each)."""
+
+    def __init__(self, spans):
+        merged: list[list[int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self.starts = [a for a, _ in merged]
+        self.ends = [b for _, b in merged]
+
+    def overlaps(self, a: int, b: int) -> bool:
+        from bisect import bisect_left
+
+        i = bisect_left(self.starts, b) - 1  # the last merged span starting before b
+        return i >= 0 and self.ends[i] > a
+
+
 @register
 class NameInContext(Rule):
     """An unknown name that the language model reads as a garble of a known one.
@@ -87,19 +108,22 @@ class NameInContext(Rule):
         queries: list[Query] = []
         owners: list[tuple[int, str]] = []  # (doc index, form) of each query
         for di, doc in enumerate(docs):
-            covered = [(h.start, h.end) for h in gaz.analyze(doc, ctx.is_allowed)]
+            covered = _Covered((h.start, h.end) for h in gaz.analyze(doc, ctx.is_allowed))
             names = DocumentNames(m.group(1) for m in NAME_TOKEN.finditer(doc.text))
-            occ: dict[str, list[tuple[int, int]]] = {}
+            occ: dict[str, list[tuple[int, int]]] = {}  # the suspects' mentions
+            suspect: dict[str, bool] = {}
             for s in doc.sentences:
                 for m in NAME_TOKEN.finditer(doc.text, s.start, s.end):
+                    form = m.group(1)
+                    ok = suspect.get(form)
+                    if ok is None:
+                        ok = suspect[form] = not ctx.is_allowed(form) and is_suspect(form, lexicon)
                     a, b = m.span(1)
-                    if b > s.end or any(x < b and a < y for x, y in covered):
+                    if not ok or b > s.end or covered.overlaps(a, b):
                         continue
-                    occ.setdefault(m.group(1), []).append((a, b))
+                    occ.setdefault(form, []).append((a, b))
             cands = {}
             for form, places in occ.items():
-                if ctx.is_allowed(form) or not is_suspect(form, lexicon):
-                    continue
                 cs, variant = candidates(form, lexicon, names)
                 if variant or not cs:
                     continue
