@@ -78,6 +78,7 @@ class GarbledName(Rule):
         "Prime Minister Mateusz Morawiecki met Dmitry Peskov.",
     )
     needs = frozenset({"gazetteer"})
+    document_caches = ("_mtqa_cache",)  # the document's name hits (Gazetteer.analyze), shared by NAM rules
     supersedes = ("CAS", "FLU")
     fixable = True
 
@@ -133,6 +134,7 @@ class UnverifiedTransliteration(Rule):
         "The orchestra played Tchaikovsky and Rachmaninoff.",
     )
     needs = frozenset({"gazetteer"})
+    document_caches = ("_mtqa_cache",)  # the document's name hits (Gazetteer.analyze), shared by NAM rules
     supersedes = ("CAS", "FLU")
 
     def check(self, doc, ctx) -> Iterable[Finding]:
@@ -172,6 +174,7 @@ class HouseStyleSpelling(Rule):
         "He ordered chicken Kiev at a diner in Odessa, Texas.",
     )
     needs = frozenset({"gazetteer"})
+    document_caches = ("_mtqa_cache",)  # the document's name hits (Gazetteer.analyze), shared by NAM rules
     supersedes = ("CAS", "FLU")
     fixable = True
 
