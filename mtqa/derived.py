@@ -90,16 +90,13 @@ def cached_sections(name: str, inputs: Iterable[tuple[str, bytes]],
     tables come from) wrote it, else built and written there."""
     if os.environ.get("MTQA_NO_CACHE"):
         return build()
-    from mtqa.gazetteer.resource import cache_dir
+    from mtqa.gazetteer.resource import cache_dir, mark_used
 
     folder = cache_dir()
     path = folder / f"{name}-{_key(name, inputs)}.txt"
     try:
         data = _decode(path.read_bytes().decode("utf-8"))
-        try:
-            os.utime(path)  # most recently used: kept by _prune
-        except OSError:
-            pass
+        mark_used(path)
         return data
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
         pass

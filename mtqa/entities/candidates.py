@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 
 from mtqa.entities.lexicon import Lexicon
-from mtqa.gazetteer.keys import norm, ru_key
+from mtqa.gazetteer.keys import POSSESSIVE, norm, ru_key
 
 #: a capitalised word or hyphenated run of them (apostrophe-joined parts too: "O'Neill")
 NAME_TOKEN = re.compile(r"(?<![\w'’-])([A-ZÀ-ÞĀ-Ž][a-zß-ÿā-ž]+(?:[-'’][A-Za-zÀ-ÿĀ-ž][a-zß-ÿā-ž]+)*)(?![\w-])")
@@ -70,7 +70,7 @@ def is_suspect(token: str, lexicon: Lexicon) -> bool:
         return False
     if lexicon.knows(token):
         return False
-    base = re.sub(r"['’]s$", "", token)
+    base = POSSESSIVE.sub("", token)
     if base != token and lexicon.knows(base):
         return False
     from wordfreq import zipf_frequency

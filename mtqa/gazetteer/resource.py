@@ -37,6 +37,9 @@ COMMON_WORDS = 60_000  # wordfreq's most frequent English words count as "ordina
 ATTESTED_WORDS = 160_000  # ... and up to this rank as "seen in English" (zipf ≳ 1.6)
 _LOCK = threading.Lock()
 _GAZETTEERS: dict[tuple, "Gazetteer"] = {}
+#: where a document keeps its name hits (:meth:`Gazetteer.analyze`): the NAM rules name it in
+#: their ``document_caches``, so the Checker drops it after the last of them
+HITS_CACHE = "_mtqa_cache"
 
 
 class Gazetteer:
@@ -71,9 +74,10 @@ class Gazetteer:
         return self._matcher
 
     def analyze(self, doc, is_allowed=None) -> list:
-        """Name hits of a document (cached on the document for the rules that share them)."""
+        """Name hits of a document (cached on the document, under :data:`HITS_CACHE`, for the
+        rules that share them)."""
         key = ("_name_hits", id(self))
-        cache = doc.__dict__.setdefault("_mtqa_cache", {})
+        cache = doc.__dict__.setdefault(HITS_CACHE, {})
         if key in cache:
             return cache[key]
         allowed = is_allowed or (lambda s: s.casefold() in self.allowed)
@@ -271,10 +275,7 @@ def build_index(files: Sequence[tuple[str, "str | bytes"]], use_cache: bool = Tr
             raw = path.read_bytes()
             if attested_path.is_file():
                 index = _from_cache(raw, house, attested_path)
-                try:
-                    os.utime(path)  # most recently used: kept by _prune
-                except OSError:
-                    pass
+                mark_used(path)
                 return index
         except (OSError, ValueError, TypeError, KeyError, IndexError):
             pass
@@ -309,6 +310,14 @@ def build_index(files: Sequence[tuple[str, "str | bytes"]], use_cache: bool = Tr
 
 
 KEEP_CACHES = 8
+
+
+def mark_used(path: Path) -> None:
+    """Touch a cache file on a hit: :func:`_prune` keeps the most recently used ones."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
 
 
 def _prune(folder: Path) -> None:

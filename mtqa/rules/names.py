@@ -78,7 +78,7 @@ class GarbledName(Rule):
         "Prime Minister Mateusz Morawiecki met Dmitry Peskov.",
     )
     needs = frozenset({"gazetteer"})
-    document_caches = ("_mtqa_cache",)  # the document's name hits (Gazetteer.analyze), shared by NAM rules
+    document_caches = (_resource.HITS_CACHE,)  # the document's name hits, shared by the NAM rules
     supersedes = ("CAS", "FLU")
     fixable = True
 
@@ -134,7 +134,7 @@ class UnverifiedTransliteration(Rule):
         "The orchestra played Tchaikovsky and Rachmaninoff.",
     )
     needs = frozenset({"gazetteer"})
-    document_caches = ("_mtqa_cache",)  # the document's name hits (Gazetteer.analyze), shared by NAM rules
+    document_caches = (_resource.HITS_CACHE,)  # the document's name hits, shared by the NAM rules
     supersedes = ("CAS", "FLU")
 
     def check(self, doc, ctx) -> Iterable[Finding]:
@@ -174,7 +174,7 @@ class HouseStyleSpelling(Rule):
         "He ordered chicken Kiev at a diner in Odessa, Texas.",
     )
     needs = frozenset({"gazetteer"})
-    document_caches = ("_mtqa_cache",)  # the document's name hits (Gazetteer.analyze), shared by NAM rules
+    document_caches = (_resource.HITS_CACHE,)  # the document's name hits, shared by the NAM rules
     supersedes = ("CAS", "FLU")
     fixable = True
 

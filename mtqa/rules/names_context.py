@@ -90,7 +90,7 @@ class NameInContext(Rule):
         "Ukrainian President Volodymyr Zelenskii met European leaders in Brussels.",
     )
     needs = frozenset({"fluency", "gazetteer"})
-    document_caches = ("_mtqa_cache",)  # the document's name hits (Gazetteer.analyze), shared by NAM rules
+    document_caches = (_resource.HITS_CACHE,)  # the document's name hits, shared by the NAM rules
     supersedes = ("CAS", "FLU")
     fixable = True
 
