@@ -388,7 +388,7 @@ def check(
     device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda"),
     precision: Optional[str] = typer.Option(None, "--precision", help="CPU matrix products: auto (bf16 where the CPU has native bf16, else fp32) | fp32 | bf16."),
     color: str = typer.Option("auto", "--color", help="auto | always | never"),
-    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes that read and check, each with its own rules and model (0: one per CPU)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes that read and check, each with its own rules and model (0: one per CPU; default: one per core when the model runs on 128 kB of input or more, else 1)."),
     ref: Optional[str] = typer.Option(None, "--ref", help="Reference translation (a file, or a directory mirroring the inputs): adds per-document chrF to the report."),
 ) -> None:
     """Check files and report findings; exit 0 (clean), 1 (findings at --fail-on) or 2 (unreadable input)."""
@@ -411,8 +411,10 @@ def check(
                                       and "NO_COLOR" not in os.environ)
     opts = ReadOptions(input_format=input_format, fields=cfg.fields, max_bytes=cfg.max_bytes,
                        include=_split(include), exclude=_split(exclude))
-    if jobs < 0:
+    if jobs is not None and jobs < 0:
         raise _die("--jobs must be 0 (one per CPU) or more")
+    if jobs is None:
+        jobs = _auto_jobs(cfg, paths, opts)
     resolver = None
     if ref:
         from mtqa.reference import ReferenceResolver, attach_chrf
@@ -465,7 +467,9 @@ def check(
             fmt.end(summary)
         if output and output != "-" and not quiet:
             say_wrote(f"the {REPORT_NAMES.get(format, format)} report", output)
-        if format == "text" and (statistics or (sys.stderr.isatty() and not quiet)):
+        # the rule table: with --statistics whatever the format (to stderr, so a JSON or SARIF
+        # report on stdout stays parseable), and for text on a terminal
+        if statistics or (format == "text" and sys.stderr.isatty() and not quiet):
             from mtqa.summary_table import print_summary_table
 
             print_summary_table(summary, files=files, seconds=timer.wall, cpu=timer.cpu,
@@ -481,6 +485,46 @@ def check(
         sys.stderr.write(f"mtqa: error: {e}\n")
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(summary.exit_code)
+
+
+AUTO_JOBS_BYTES = 128 * 1024  # with the model, this much input pays for a second worker's start (~2 s)
+
+
+def _auto_jobs(cfg, paths: List[str], opts) -> int:
+    """``--jobs`` left out: one worker process per core (each with ``cores // jobs`` torch threads,
+    as ``mtqa backfill``'s actors) when the language model runs and the inputs hold at least
+    :data:`AUTO_JOBS_BYTES` in more than one piece of work (several files, or a JSON Lines or
+    ``lines`` file that is cut into ranges); else one process — a single long document keeps
+    every core's thread for itself.  Processes with one thread each beat one process with a
+    thread per core on the model's small matrix products and keep the rules (one thread)
+    beside the model busy; the findings and their order are the same either way."""
+    if not cfg.fluency or "-" in paths:
+        return 1
+    from mtqa.cpu import available_cores
+    from mtqa.parallel import CHUNK_BYTES, plan
+
+    cores = available_cores()
+    if cores < 2:
+        return 1
+    for p in paths:  # one big JSON Lines / lines file: cut into ranges (no need to scan it here)
+        if os.path.isfile(p) and os.path.getsize(p) >= AUTO_JOBS_BYTES:
+            from mtqa.parallel import SPLITTABLE
+            from mtqa.readers import detect
+
+            try:
+                with open(p, "rb") as fh:
+                    if (opts.input_format or detect(p, fh.read(4096))) in SPLITTABLE:
+                        return cores
+            except OSError:
+                pass
+    total = units = 0
+    for entry in plan(list(paths), opts, CHUNK_BYTES):
+        if isinstance(entry, list):
+            units += len(entry)
+            total += sum(u.size for u in entry)
+        if units >= 2 and total >= AUTO_JOBS_BYTES:
+            return cores
+    return 1
 
 
 EXIT_SIGPIPE = 141  # 128 + SIGPIPE, what a shell reports for a process its reader stopped reading
@@ -555,11 +599,27 @@ def _on_sigint(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+class Terminated(SystemExit):
+    """SIGTERM (a CI job cancelled, a container stopped): unwind like Ctrl-C, so that a report
+    being written atomically leaves no temporary file and the original untouched; exit 143."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    signal_name = "SIGTERM" if signum == 15 else f"signal {signum}"
+    sys.stderr.write(f"mtqa: terminated ({signal_name})\n")
+    raise Terminated(128 + signum)
+
+
 def main() -> None:
     import signal
 
+    from mtqa import cpu
+
+    cpu.prepare()  # before anything loads torch: its OpenMP threads sleep when idle (see mtqa.cpu)
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _on_sigint)
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _on_sigterm)
     _load_commands()
     app()
 

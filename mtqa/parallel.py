@@ -38,6 +38,7 @@ Item = Union[DocumentReport, ReadError]
 SPLITTABLE = ("jsonl", "lines")  # one record per line: safe to cut at line boundaries
 # parent side: pid -> (CPU seconds, peak RSS in KiB) last reported by each worker process
 WORKERS: dict[int, tuple[float, int]] = {}
+CHUNK_BYTES = 64 * 1024  # a chunk of work: small files together, big JSONL / lines files cut at line ends
 
 
 class Unit(NamedTuple):
@@ -53,10 +54,9 @@ class Unit(NamedTuple):
 
 
 def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+    from mtqa.cpu import logical_cpus
+
+    return logical_cpus()
 
 
 # ---------------------------------------------------------------------------
@@ -139,8 +139,9 @@ _W: dict[str, Any] = {}
 
 
 def _init_worker(config: Config, options: ReadOptions, threads: int, batch_size: int) -> None:
-    if config.fluency and not (os.environ.get("OMP_NUM_THREADS") or os.environ.get("MKL_NUM_THREADS")):
-        os.environ["OMP_NUM_THREADS"] = str(threads)  # read by torch when (and if) it is imported
+    from mtqa import cpu
+
+    cpu.prepare(threads)  # before torch loads (if it does): idle threads sleep, cores // jobs each
     from mtqa.checker import Checker
 
     _W.update(checker=Checker(config, batch_size=batch_size), options=options)
@@ -241,7 +242,7 @@ def _work(units: list[Unit]) -> tuple[list[list[Any]], tuple[int, float, int]]:
 # ---------------------------------------------------------------------------
 
 def check_paths_parallel(config: Config, paths: list[str], read_options: ReadOptions | None = None,
-                         jobs: int = 0, *, chunk_bytes: int = 64 * 1024, window: int | None = None,
+                         jobs: int = 0, *, chunk_bytes: int = CHUNK_BYTES, window: int | None = None,
                          batch_size: int = 64) -> Iterator[Item]:
     """Check ``paths`` with ``jobs`` worker processes (0: one per CPU); stream results in input order."""
     import multiprocessing as mp
@@ -254,7 +255,9 @@ def check_paths_parallel(config: Config, paths: list[str], read_options: ReadOpt
     if jobs == 1:
         yield from Checker(config, batch_size=batch_size).check_paths(paths, options)
         return
-    threads = max(1, default_jobs() // jobs)
+    from mtqa.cpu import available_cores
+
+    threads = max(1, available_cores() // jobs)
     pool = ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn"), initializer=_init_worker,
                                initargs=(config, options, threads, batch_size))
     pending: deque[tuple[Any, Any]] = deque()  # (plan entry, Future or None)

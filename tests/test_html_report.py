@@ -132,7 +132,10 @@ def test_overlaps_fluency_strip_and_names_table():
     page = render([a, b])
     assert page.count('class="cell h') == len(doc.sentences)  # heat strip: one cell per sentence
     assert 'class="heat"' in page.split('id="doc-2"')[0] and 'class="heat"' not in page.split('id="doc-2"')[1]
-    assert "mean fluency (SLOR)" in page and "2.50" in page
+    # the fluency card and line say what an editor can act on (sentences flagged), not a raw SLOR
+    assert "SLOR" not in page and "sentences flagged for fluency" in page
+    assert f"0 of {len(doc.sentences)} sentences flagged for fluency" in page
+    assert "reads like the rest of the story" in page
     # overlapping highlight: the marks over the added name finding list it with the quote finding
     added = next(k for k, f in enumerate(a.findings) if f.message == "garbled name of an organisation")
     marks = re.findall(r'<mark class="hl [^"]*"[^>]*data-f="([0-9 ]+)"[^>]*>([^<]*)</mark>', page.split('id="doc-2"')[0])

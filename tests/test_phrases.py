@@ -1,5 +1,7 @@
 """Phrase rules PHR001 (garbled disclaimers) and PHR002 (calques) on real sentences."""
 
+import re
+
 import pytest
 
 from mtqa import Checker, Config
@@ -87,3 +89,15 @@ def test_calque_confidence_is_below_the_default_fix_threshold():
 def test_allow_list_silences_a_phrase():
     text = "The group (business in Russia) said."
     assert Checker(Config(select=["PHR"], fluency=False, allow=["business in Russia"])).check_text(text).findings == []
+
+
+def test_disclaimer_message_quotes_what_the_finding_covers_and_suggests():
+    """The message, the span and the suggestion agree: an editor (or a LanguageTool client) that
+    replaces the quoted text with the quoted house style gets the fixed sentence."""
+    text = "Fighters of the Islamic State (business in Russia) fled; Meduza (recognized as a foreign agent) said."
+    findings = Checker(Config(select=["PHR001"], fluency=False)).check_text(text).findings
+    assert len(findings) == 2
+    for f in findings:
+        quoted = re.findall(r"'([^']*)'", f.message)
+        assert quoted == [f.text, f.suggestion], f.message
+        assert text[f.start - 1] == "(" and text[f.end] == ")"  # the brackets stay outside the span

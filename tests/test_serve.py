@@ -25,6 +25,7 @@ WIRE = ROOT / "tests" / "fixtures" / "wire"
 MARKER = "Qwertzuiopkadabra"  # a word no log line may ever contain
 EMOJI_TEXT = "😀 Officials 😀😀 said the the talks would resume ."
 SEED_REL = str(SEED.relative_to(ROOT))  # the CLI runs in ROOT: the same source name in both reports
+JSON_TYPE = {"Content-Type": "application/json"}
 GARBLED = "Jobs agreement the that thousands said trade Tuesday of on would create new president the."
 
 
@@ -197,10 +198,27 @@ def test_options_select_ignore_severity_fail_on(api, seed_text):
     ({"text": "Fine text.", "model": "newslm-5m"}, "--no-fluency"),
 ])
 def test_malformed_input_is_a_400_with_a_one_line_reason(api, body, why):
-    r = api.post("/v1/check", **({"json": body} if isinstance(body, dict) else {"content": body}))
+    r = api.post("/v1/check", **({"json": body} if isinstance(body, dict) else {"content": body, "headers": JSON_TYPE}))
     assert r.status_code == 400
     reason = r.json()["error"]
     assert why in reason and "\n" not in reason
+
+
+@pytest.mark.parametrize("headers", [
+    {"Content-Type": "text/plain"},
+    {"Content-Type": "application/x-www-form-urlencoded"},  # what `curl -d` declares
+    {},  # nothing declared
+    {"Content-Type": "application/json; charset=latin-1"},
+])
+def test_v1_answers_415_to_a_body_not_declared_as_json(api, headers):
+    body = json.dumps({"text": "The minister said on Tuesday."}).encode()
+    for path in ("/v1/check", "/v1/check/batch", "/v1/names", "/v1/fix"):
+        r = api.post(path, content=body, headers=headers)
+        assert r.status_code == 415, (path, headers, r.status_code)
+        assert "application/json" in r.json()["error"] or "UTF-8" in r.json()["error"]
+    # the same body declared as JSON (a +json type and a UTF-8 charset too) is checked
+    for ctype in ("application/json", "application/json; charset=UTF-8", "application/vnd.mtqa+json"):
+        assert api.post("/v1/check", content=body, headers={"Content-Type": ctype}).status_code == 200
 
 
 def test_wire_documents_read_like_the_cli(api):
@@ -373,10 +391,10 @@ def test_v2_languages(api):
 
 def test_oversized_body_is_a_413(api):
     big = json.dumps({"text": "word " * 20_000})  # 100 kB > --max-body 65536
-    r = api.post("/v1/check", content=big)
+    r = api.post("/v1/check", content=big, headers=JSON_TYPE)
     assert r.status_code == 413 and "--max-body" in r.json()["error"]
     # the same without Content-Length (chunked): refused while reading
-    r = api.post("/v1/check", content=(big[i:i + 8192].encode() for i in range(0, len(big), 8192)))
+    r = api.post("/v1/check", content=(big[i:i + 8192].encode() for i in range(0, len(big), 8192)), headers=JSON_TYPE)
     assert r.status_code == 413
     assert api.post("/v2/check", data={"language": "en", "text": "word " * 20_000}).status_code == 413
 
@@ -458,7 +476,7 @@ def test_logs_never_contain_document_text(server, api):
         ("/v1/fix", {"json": {"text": text}}),
         ("/v2/check", {"data": {"text": text, "language": "en-US"}}),
         ("/v2/check", {"params": {"text": text, "language": "en-US"}}),
-        ("/v1/check", {"content": ('{"text": "' + text).encode()}),  # malformed
+        ("/v1/check", {"content": ('{"text": "' + text).encode(), "headers": JSON_TYPE}),  # malformed
         ("/v1/check", {"json": {"text": text, "select": MARKER}}),  # unknown code: quoted to the caller only
         ("/v1/check", {"json": {"document": f"<nitf><p>{MARKER}", "format": "nitf"}}),
     ]
@@ -475,7 +493,7 @@ def test_metrics_parse_with_prometheus_own_parser(api):
     from prometheus_client.parser import text_string_to_metric_families
 
     api.post("/v1/check", json={"text": "The the minister said ."})
-    api.post("/v1/check", content=b"{")
+    api.post("/v1/check", content=b"{", headers=JSON_TYPE)
     r = api.get("/metrics")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
     families = {f.name: f for f in text_string_to_metric_families(r.text)}

@@ -23,7 +23,7 @@ from typing import Any, Callable
 from mtqa import __version__
 from mtqa.backfill.rows import error_source, tally
 from mtqa.backfill.shards import Output
-from mtqa.backfill.sources import plan_shards
+from mtqa.backfill.sources import auto_shard_size, count_records, plan_shards
 from mtqa.config import Config
 from mtqa.readers import ReadOptions
 
@@ -39,7 +39,7 @@ class Backfill:
     output: str
     config: Config
     fmt: str = "parquet"
-    shard_size: int = 1000
+    shard_size: int | None = None  # None: the size this output folder was made with, else auto_shard_size
     actors: int | None = None  # None: one per CPU (per GPU when the model runs on GPUs)
     batch_size: int = 64  # documents per Checker batch
     retries: int = 2
@@ -59,15 +59,27 @@ class Backfill:
                 "allow": list(c.allow), "gazetteers": list(c.gazetteers), "house_style": dict(c.house_style),
                 "fluency": c.fluency, "model": c.model, "max_bytes": c.max_bytes}
 
+    def resolve_shard_size(self) -> int:
+        """``shard_size`` as given; else the one the output folder was made with (so a re-run
+        resumes); else :func:`auto_shard_size` of the inputs' record count."""
+        if self.shard_size is None:
+            made = Output(self.output, self.fmt).previous_settings() or {}
+            size = made.get("shard_size")
+            self.shard_size = size if isinstance(size, int) and size >= 1 else \
+                auto_shard_size(count_records(self.paths, self.read_options))
+        return self.shard_size
+
     def run(self, engine) -> dict[str, Any]:
         started = time.perf_counter()
         out = Output(self.output, self.fmt)
+        self.resolve_shard_size()
         out.open(self.settings())
         shards = plan_shards(self.paths, self.read_options, self.shard_size)
         skipped = [s for s in shards if out.is_done(s.id)]
         pending = [s for s in shards if not out.is_done(s.id)]
         actors = self.actors or (engine.default_actors(self.config) if pending else 0)
         done_now: list[str] = []
+        workers: Counter = Counter()  # shards checked by each actor process this run
         passes = 0
         failure = None
         while pending and passes <= self.retries:
@@ -80,6 +92,7 @@ class Backfill:
                     counts = tally(result["rows"], result["documents"])
                     out.write_shard(shard_id, result["rows"], counts)
                     done_now.append(shard_id)
+                    workers[result.get("worker", "?")] += 1
                     for row in result["rows"]:
                         if row["error"] is not None:
                             self.log(f"mtqa: error: {error_source(row)}: {row['error']}")
@@ -92,6 +105,8 @@ class Backfill:
             self.log(f"mtqa: error: shard {s.id} not done after {passes} passes ({failure or 'no result'})")
         summary = self._summary(out, shards, skipped, done_now, pending, actors, passes,
                                 time.perf_counter() - started, getattr(engine, "startup_seconds", 0.0))
+        summary["shard_size"] = self.shard_size
+        summary["shards_per_worker"] = sorted(workers.values(), reverse=True)
         out.write_summary(summary)
         return summary
 

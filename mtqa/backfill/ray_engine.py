@@ -8,9 +8,11 @@ each result row carries the shard id and its rows as JSON, and the driver
 writes it as soon as it arrives (:meth:`run` yields them), so a run that
 dies keeps every shard it finished.
 
-Ray Data restarts an actor that died and retries its task (``max_restarts``
-and ``max_task_retries`` default to -1 for actor pools); :mod:`mtqa.backfill.job`
-also re-runs, a bounded number of times, any shard that did not come back.
+Actors are not restarted by Ray (``max_restarts=0``: Ray's default of -1 for
+actor pools logs an error-level line on every healthy run, because Ray Data
+keeps the constructor arguments in the object store); when an actor dies the
+pass stops and :mod:`mtqa.backfill.job` re-runs, a bounded number of times,
+every shard that did not come back (finished shards are already on disk).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import warnings
 from typing import Any, Iterator
 
 from mtqa.backfill.sources import Shard
@@ -32,7 +35,10 @@ class ShardWorker:
     """The actor: one Checker, built once; checks the shards of each batch it is given."""
 
     def __init__(self, config: Config, options: ReadOptions, batch_size: int):
+        from mtqa import cpu
         from mtqa.checker import Checker
+
+        cpu.prepare(_assigned_cpus())  # before the model loads torch: Ray's num_cpus, idle threads asleep
 
         self.checker = Checker(config, batch_size=batch_size)
         self.options = options
@@ -46,6 +52,17 @@ class ShardWorker:
             ids.append(shard.id)
             results.append(json.dumps(check_shard(self.checker, shard, self.options), ensure_ascii=False))
         return {"shard": np.array(ids, dtype=object), "result": np.array(results, dtype=object)}
+
+
+def _assigned_cpus() -> int | None:
+    """The CPUs Ray granted this actor (``num_cpus``), or None outside Ray."""
+    try:
+        import ray
+
+        cpus = ray.get_runtime_context().get_assigned_resources().get("CPU")
+    except Exception:  # pragma: no cover - not in a Ray worker
+        return None
+    return max(1, int(cpus)) if cpus else None
 
 
 class RayEngine:
@@ -113,9 +130,18 @@ class RayEngine:
         gpus = self.gpus_per_actor(config)
         ds = ray.data.from_items([{"spec": s.to_json()} for s in shards],
                                  override_num_blocks=min(len(shards), MAX_BLOCKS))
-        ds = ds.map_batches(ShardWorker, batch_size=1, batch_format="numpy",
-                            compute=ray.data.ActorPoolStrategy(size=max(1, min(actors, len(shards)))),
-                            fn_constructor_kwargs={"config": config, "options": options, "batch_size": batch_size},
-                            num_cpus=1, num_gpus=gpus or None)
+        with warnings.catch_warnings():
+            # Ray 2.60 deprecates extra remote args (max_restarts) yet names no other way to pass them
+            # (its own actor-pool code says "map_batches(..., max_restarts=0) to disable")
+            warnings.filterwarnings("ignore", message=".*ray_remote_args.*deprecated")
+            ds = ds.map_batches(ShardWorker, batch_size=1, batch_format="numpy",
+                                compute=ray.data.ActorPoolStrategy(size=max(1, min(actors, len(shards)))),
+                                fn_constructor_kwargs={"config": config, "options": options, "batch_size": batch_size},
+                                num_cpus=1, num_gpus=gpus or None,
+                                # no restarts by Ray: it keeps the UDF's constructor arguments in the object
+                                # store and logs an error-level line for every actor that could restart; a
+                                # shard whose actor died is re-run by the job (Backfill.run), which also
+                                # covers a failed task
+                                max_restarts=0, max_task_retries=0)
         for row in ds.iter_rows():
             yield str(row["shard"]), json.loads(row["result"])

@@ -88,6 +88,14 @@ class Output:
         self._entries: dict[str, dict[str, Any]] | None = None
 
     # -- settings ------------------------------------------------------
+    def previous_settings(self) -> dict[str, Any] | None:
+        """The settings a run into this folder was made with, if one was (and is readable)."""
+        try:
+            old = json.loads((self.root / SETTINGS).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return old if isinstance(old, dict) else None
+
     def open(self, settings: dict[str, Any]) -> None:
         """Create the folder, or check that what it holds was checked with the same settings."""
         try:

@@ -101,6 +101,46 @@ def plan_shards(paths: list[str], options: ReadOptions, shard_size: int) -> list
     return planner.shards
 
 
+AUTO_TARGET_SHARDS = 64  # --shard-size left out: about this many shards, so every actor of a pool has work ...
+AUTO_MIN, AUTO_MAX = 10, 1000  # ... each of 10 to 1,000 records (per-shard overhead vs. a fair spread)
+
+
+def count_records(paths: list[str], options: ReadOptions) -> int:
+    """Records the inputs hold as the planner counts them: JSONL lines, Parquet rows, other files."""
+    total = 0
+    for path in paths:
+        p = Path(path)
+        files = [str(f) for f in iter_files(p, options)] if p.is_dir() else [path] if p.exists() else []
+        for f in files:
+            fmt = file_format(f, options)
+            if fmt == "jsonl":
+                try:
+                    with open(f, "rb") as fh:
+                        n = last = 0
+                        while block := fh.read(1 << 20):
+                            n += block.count(b"\n")
+                            last = block[-1]
+                        total += n + (1 if last not in (0, 10) else 0)
+                except OSError:
+                    total += 1
+            elif fmt == "parquet":
+                try:
+                    import pyarrow.parquet as pq
+
+                    total += pq.ParquetFile(f).metadata.num_rows
+                except Exception:  # the planner reports it
+                    total += 1
+            else:
+                total += 1
+    return total
+
+
+def auto_shard_size(records: int) -> int:
+    """Records per shard when ``--shard-size`` is left out: about :data:`AUTO_TARGET_SHARDS`
+    shards (200 stories: 20 shards of 10, so two actors both work; 1 M: 1,000 of 1,000)."""
+    return max(AUTO_MIN, min(AUTO_MAX, -(-records // AUTO_TARGET_SHARDS)))
+
+
 def _plan_file(planner: _Planner, path: str, options: ReadOptions) -> None:
     fmt = file_format(path, options)
     if fmt == "parquet":

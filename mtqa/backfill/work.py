@@ -15,6 +15,7 @@ mid-shard, once.
 from __future__ import annotations
 
 import os
+import socket
 from typing import Any
 
 from mtqa.backfill.rows import error_row, finding_rows
@@ -35,7 +36,7 @@ def check_shard(checker, shard: Shard, options: ReadOptions) -> dict[str, Any]:
         else:
             documents += 1
             rows.extend(finding_rows(item))
-    return {"rows": rows, "documents": documents}
+    return {"rows": rows, "documents": documents, "worker": f"{socket.gethostname()}:{os.getpid()}"}
 
 
 def _crash_marker() -> "tuple[str, str] | None":

@@ -29,7 +29,7 @@ def backfill(
     actors: Optional[int] = typer.Option(None, "--actors", help="Checker actors (default: one per CPU, or per GPU when the model runs on GPUs)."),
     address: Optional[str] = typer.Option(None, "--address", help="Join a Ray cluster: auto, or ray://HOST:10001 (default: start a local Ray)."),
     batch_size: int = typer.Option(64, "--batch-size", help="Documents per model batch in each actor."),
-    shard_size: int = typer.Option(1000, "--shard-size", help="Records (JSONL lines, Parquet rows, files) per shard; keep it the same to resume."),
+    shard_size: Optional[int] = typer.Option(None, "--shard-size", help="Records (JSONL lines, Parquet rows, files) per shard (default: a 64th of the records, 10 to 1,000; a re-run into the same --output keeps the size it was made with)."),
     field: Optional[List[str]] = typer.Option(None, "--field", help="JSON fields / Parquet columns with the text, in order (default: headline/title then body/body_text/text)."),
     select: Optional[List[str]] = typer.Option(None, "--select", help="Rule codes or prefixes to enable."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Rule codes or prefixes to disable."),

@@ -4,7 +4,10 @@
 
 Every option of ``mtqa check`` is accepted (the command forwards them), the
 format is always ``html`` and the report goes to ``-o/--output`` (default
-``mtqa-report.html``).  The exit code is ``mtqa check``'s.
+``mtqa-report.html``).  A report is for reading, not a gate: it exits 0 once the
+report is written, whatever the findings (2 when an input could not be read or on
+a usage error); with ``--fail-on LEVEL`` it exits as ``mtqa check`` does (1 when a
+document has findings at or above LEVEL).
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ def report(ctx: typer.Context) -> None:
     if any(a in ("-h", "--help") for a in args):
         typer.echo("Usage: mtqa report PATHS... [-o FILE] [mtqa check options]\n\n"
                    "Write the HTML review report: 'mtqa check --format html', output to mtqa-report.html\n"
-                   "unless -o/--output is given.  See 'mtqa check --help' for the options.")
+                   "unless -o/--output is given.  Exits 0 once the report is written (2 when an input\n"
+                   "could not be read); --fail-on LEVEL gates as 'mtqa check' does.\n"
+                   "See 'mtqa check --help' for the options.")
         raise typer.Exit(0)
     out: list[str] = []
     skip = False
@@ -40,6 +45,8 @@ def report(ctx: typer.Context) -> None:
         out.append(a)
     if not any(a in ("-o", "--output") or a.startswith("--output=") for a in out):
         out += ["--output", DEFAULT_OUTPUT]
+    if not any(a == "--fail-on" or a.startswith("--fail-on=") or a == "--exit-zero" for a in out):
+        out.append("--exit-zero")  # the report is the product: findings do not fail the command
     out += ["--format", "html"]
     parent = ctx.parent
     group = parent.command if parent is not None else typer.main.get_command(app)

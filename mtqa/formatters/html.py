@@ -5,7 +5,7 @@ file needs nothing else — CSS and JavaScript are inline, no fonts, no network
 — and shows:
 
 * a summary header: the gate result, documents, words, findings by severity,
-  findings per 1,000 words, mean fluency/chrF when present, findings by rule;
+  findings per 1,000 words, sentences flagged for fluency and mean chrF when present, findings by rule;
 * the corrected-names table: every name/phrase finding (``found →
   suggestion``) with its count, confidence and documents;
 * each document's text with its findings highlighted — background by
@@ -126,6 +126,28 @@ def _heat_scale(slors: list[float]) -> tuple[float, float]:
     return q(0.5), max(0.5, q(0.75) - q(0.25))
 
 
+HEAT_WORDS = ("reads like the rest of the story", "reads a little worse than the story's typical sentence",
+              "reads worse than the story's typical sentence", "reads much worse than the story's typical sentence",
+              "reads far worse than the story's typical sentence")
+
+
+def _fluency_flagged(report) -> int:
+    """Sentences of the document that a fluency rule (FLU) flagged."""
+    import bisect
+
+    sents = report.document.sentences
+    starts = [s.start for s in sents]
+    hit = set()
+    for f in report.findings:
+        if f.family == "fluency":
+            k = max(0, bisect.bisect_right(starts, f.start) - 1)
+            while k < len(sents) and sents[k].start < f.end:
+                if f.start < sents[k].end:
+                    hit.add(k)
+                k += 1
+    return len(hit)
+
+
 def _heat_level(slor: float, median: float, spread: float) -> int:
     """0 (at or above the document's median) .. 4 (far below it)."""
     return max(0, min(4, int((median - slor) / spread + 0.5)))
@@ -143,8 +165,8 @@ class HtmlFormatter(Formatter):
         self.names: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.families: Counter = Counter()
         self.n = 0
-        self.slor_sum = 0.0
-        self.slor_n = 0
+        self.flu_sentences = 0  # sentences of the documents the fluency model read ...
+        self.flu_flagged = 0  # ... and those a fluency rule flagged
         self.chrf: list[float] = []
 
     # -- per document ------------------------------------------------------
@@ -167,9 +189,10 @@ class HtmlFormatter(Formatter):
                 if not e["docs"] or e["docs"][-1][0] != anchor:
                     e["docs"].append((anchor, report.source))
         flu = report.extra.get("fluency") if isinstance(report.extra.get("fluency"), dict) else None
-        if flu is not None and isinstance(flu.get("slor"), (int, float)) and math.isfinite(flu["slor"]):
-            self.slor_sum += float(flu["slor"])
-            self.slor_n += 1
+        flagged = _fluency_flagged(report)
+        if flu is not None:
+            self.flu_sentences += len(report.document.sentences)
+            self.flu_flagged += flagged
         chrf = report.extra.get("chrf")
         if isinstance(chrf, (int, float)):
             self.chrf.append(float(chrf))
@@ -189,8 +212,8 @@ class HtmlFormatter(Formatter):
         meta = [f"{doc.word_count():,} words", f"{len(doc.sentences)} sentences"]
         if doc.lang:
             meta.append(f"language {doc.lang}")
-        if flu is not None and isinstance(flu.get("slor"), (int, float)):
-            meta.append(f"fluency SLOR {float(flu['slor']):.2f}")
+        if flu is not None:
+            meta.append(f"{flagged} of {len(doc.sentences)} sentences flagged for fluency")
         if isinstance(chrf, (int, float)):
             meta.append(f"chrF {float(chrf):.1f}")
         if doc.fields and len(doc.fields) > 1:
@@ -207,7 +230,7 @@ class HtmlFormatter(Formatter):
                 lvl = _heat_level(s["slor"], median, spread)
                 width = 100.0 * (s["end"] - s["start"]) / total
                 w(f'<span class="cell h{lvl}" style="width:{width:.3f}%" data-s="{k}" '
-                  f'title="sentence {k + 1}: SLOR {s["slor"]:.2f}"></span>')
+                  f'title="sentence {k + 1}: {HEAT_WORDS[lvl]}"></span>')
             w("</div>\n")
 
         # the text, split into flat segments, and the findings list beside it
@@ -264,10 +287,15 @@ class HtmlFormatter(Formatter):
           "<title>mtqa review report</title>\n<style>" + CSS + "</style>\n</head>\n<body>\n")
         # header ---------------------------------------------------------------
         code = summary.exit_code
-        if code == 0:
+        # the gate's verdict on the documents, whatever the process exits with (--exit-zero, mtqa report)
+        if code not in (0, 1) and summary.errors:
+            verdict = 2
+        else:
+            verdict = 1 if summary.failed_documents else 0
+        if verdict == 0:
             gate_cls, gate = "pass", "PASS"
             gate_note = ("no finding at or above " + summary.fail_on) if summary.fail_on != "never" else "gate off"
-        elif code == 1:
+        elif verdict == 1:
             gate_cls, gate = "fail", "FAIL"
             gate_note = f"{summary.failed_documents} document{'s' if summary.failed_documents != 1 else ''} " \
                         f"with findings at or above {summary.fail_on}"
@@ -283,8 +311,8 @@ class HtmlFormatter(Formatter):
                  ("findings", f"{summary.findings:,}"), ("per 1,000 words", f"{per_k:.1f}")]
         for sev in SEVERITIES:
             cards.append((sev, f"{summary.by_severity.get(sev, 0):,}"))
-        if self.slor_n:
-            cards.append(("mean fluency (SLOR)", f"{self.slor_sum / self.slor_n:.2f}"))
+        if self.flu_sentences:
+            cards.append(("sentences flagged for fluency", f"{self.flu_flagged:,} of {self.flu_sentences:,}"))
         if self.chrf:
             cards.append(("mean chrF", f"{sum(self.chrf) / len(self.chrf):.1f}"))
         if summary.errors:

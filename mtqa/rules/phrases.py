@@ -112,10 +112,13 @@ class GarbledDisclaimer(Rule):
                     found = text[s:e]
                     if ctx.is_allowed(found) or found == suggestion:
                         break
+                    fixed = _keep_case(found, suggestion)
+                    # the message quotes what the finding covers and what it suggests, the same
+                    # strings (the brackets stay outside both)
                     yield self.finding(
                         doc, s, e,
-                        f"garbled disclaimer '({found})'; house style: '({suggestion})'",
-                        suggestion=_keep_case(found, suggestion), confidence=0.9,
+                        f"garbled disclaimer '{found}' in brackets; house style: '{fixed}'",
+                        suggestion=fixed, confidence=0.9,
                         data={"note": note} if note else None,
                     )
                     break

@@ -86,6 +86,21 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def require_json(content_type: str | None) -> None:
+    """A /v1 body is parsed as JSON only when it says it is JSON (``application/json`` or a
+    ``+json`` type, any charset parameter of UTF-8): anything else, or no Content-Type, is a 415."""
+    media, _, params = (content_type or "").partition(";")
+    media = media.strip().lower()
+    if not (media == "application/json" or (media.startswith("application/") and media.endswith("+json"))):
+        got = f"Content-Type {media!r}" if media else "no Content-Type"
+        raise RequestError(415, f"unsupported media type ({got}): send the body as JSON with "
+                                "Content-Type: application/json")
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            raise RequestError(415, f"unsupported charset {value.strip()!r}: send JSON in UTF-8")
+
+
 def _json(obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(responses.body(obj), status_code=status, media_type=JSON, headers=headers)
 
@@ -130,6 +145,7 @@ def create_app(settings: Settings, checker: Checker, model: str | None = None) -
                                {"WWW-Authenticate": 'Bearer realm="mtqa"'})
 
     async def json_body(request: Request) -> dict[str, Any]:
+        require_json(request.headers.get("content-type"))
         return inputs.parse_json(await read_body(request, settings.max_body))
 
     # -- /v1 -----------------------------------------------------------------------------------------
