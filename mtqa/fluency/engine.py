@@ -45,7 +45,8 @@ Conventions
   forward in fp32: the HF model in bf16 is *not* batch-invariant (padding
   changes its GEMM shapes and bf16 rounding magnifies the differences: up to
   0.06 nats/token batched vs alone), so bf16 is refused there.  CPU threads:
-  ``torch.set_num_threads(physical cores)`` unless ``OMP_NUM_THREADS`` or
+  one per core this process may use, idle threads sleeping rather than
+  spinning (:mod:`mtqa.cpu`), unless ``OMP_NUM_THREADS`` or
   ``MKL_NUM_THREADS`` is set.  ``quantize="int8"`` (dynamic int8 linear layers, CPU only) exists but
   is off and not exposed: dynamic quantisation scales activations per batch
   tensor, so a sentence's scores depend on its batch-mates (up to 0.7 nats
@@ -83,37 +84,14 @@ HEAD_CHUNK_ELEMENTS = 1 << 23  # rows × vocab per head chunk (32 MB of fp32 log
 
 _ENGINES: dict[tuple, "Engine"] = {}
 _LOCK = threading.Lock()
-_THREADS_CONFIGURED = False
-
-
-def physical_cores() -> int:
-    """Physical cores this process may run on (hyper-threads counted once)."""
-    try:
-        cpus = sorted(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cpus = list(range(os.cpu_count() or 1))
-    cores = set()
-    for c in cpus:
-        base = f"/sys/devices/system/cpu/cpu{c}/topology/"
-        try:
-            with open(base + "core_id") as f1, open(base + "physical_package_id") as f2:
-                cores.add((f2.read().strip(), f1.read().strip()))
-        except OSError:
-            cores.add(("cpu", str(c)))
-    return max(1, len(cores))
 
 
 def configure_threads() -> int:
-    """Set torch's intra-op threads to the physical cores, once per process,
-    unless the user chose (``OMP_NUM_THREADS`` / ``MKL_NUM_THREADS``)."""
-    global _THREADS_CONFIGURED
-    import torch
+    """torch's CPU threads for this process (see :mod:`mtqa.cpu`: the cores it may use, idle
+    OpenMP threads that sleep instead of spinning, the user's ``OMP_NUM_THREADS`` first)."""
+    from mtqa import cpu
 
-    if not _THREADS_CONFIGURED:
-        _THREADS_CONFIGURED = True
-        if not (os.environ.get("OMP_NUM_THREADS") or os.environ.get("MKL_NUM_THREADS")):
-            torch.set_num_threads(physical_cores())
-    return torch.get_num_threads()
+    return cpu.configure_torch()["intra"]
 
 
 def pick_device(device: str | None) -> str:
@@ -185,7 +163,16 @@ class Engine:
             self.threads = None
             dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
         self.dtype = dtype
-        self.tokenizer, self.model = _load(str(self.path or model), dtype)
+        self._model = None  # the HF model: loaded when a path needs it (see the ``model`` property)
+        self.verified = None  # the direct path's verification record (mtqa.fluency.direct), when it ran
+        route = self._direct_route(device, quantize)
+        self.loaded = "direct" if route is not None else "transformers"
+        if route is not None:
+            self.tokenizer, self.net = route
+        else:
+            if self._model is None:  # (a verification that said no has loaded it already)
+                self.tokenizer, self._model = _load(str(self.path or model), dtype)
+            self.net = self._model
         tok = self.tokenizer
         if not getattr(tok, "is_fast", False):
             raise FluencyError(f"{model}: the fluency scorer needs a fast tokenizer (character offsets)")
@@ -205,32 +192,133 @@ class Engine:
         if forced is not None:  # the token the model separated documents with in pretraining
             bos = tok.convert_tokens_to_ids(forced)
         if bos is None:
-            bos = getattr(self.model.config, "bos_token_id", None)
+            bos = getattr(self.net.config, "bos_token_id", None)
         if bos is None:
             raise FluencyError(f"{model}: the tokenizer has neither a BOS nor an EOS token to start sentences with")
         self.bos_id = int(bos)
         self.pad_id = int(tok.pad_token_id if tok.pad_token_id is not None else self.bos_id)
-        cfg = self.model.config
+        cfg = self.config = self.net.config
         n_pos = getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", None) or 1024
         self.window = int(min(n_pos, MAX_WINDOW))  # rows are at most this long, BOS included
-        _fuse_activations(self.model)
+        self.hidden_size = int(getattr(cfg, "hidden_size", 0) or getattr(cfg, "n_embd", 0))
         self.packed = None
-        if device == "cpu" and not quantize:
-            self.packed, self.dtype = self._pack(precision)
-        if quantize == "int8":
-            self.model = _quantize_int8(self.model)
-        if device != "cpu":
-            self.model.to(device)
-        self.model.eval()
+        if route is not None:  # the verified direct path: the packed forward, as the record says
+            self.packed, self.dtype = self._pack_verified(precision)
+        else:
+            _fuse_activations(self._model)
+            if device == "cpu" and not quantize:
+                self.packed, self.dtype = self._pack(precision)
+            if quantize == "int8":
+                self._model = self.net = _quantize_int8(self._model)
+            if device != "cpu":
+                self._model.to(device)
+            self._model.eval()
         self.token_budget = token_budget or (CPU_TOKEN_BUDGET if device == "cpu" else GPU_TOKEN_BUDGET)
         self.token_budget = max(self.token_budget, self.window)
-        head = self.model.get_output_embeddings()
+        head = self.net.get_output_embeddings()
         self.vocab = int(getattr(head, "out_features", 0) or getattr(cfg, "vocab_size", 0) or 50_000)
         # the model's own forward only (the packed path applies its head at scored positions itself)
         self.split_head = self.packed is None and self._check_split_head()
         self.name = (self.manifest or {}).get("name") or (self.path.name if self.path else self.model_ref)
         self._sha: str | None = None
-        self.params = sum(p.numel() for p in self.model.parameters())
+        self.params = sum(p.numel() for p in self.net.parameters())
+
+    # -- loading ------------------------------------------------------------
+    @property
+    def model(self):
+        """The HF model (its own forward; what the packed path was verified against).  On the
+        verified direct path it is loaded only when something asks for it."""
+        if self._model is None:
+            with _LOCK:
+                if self._model is None:
+                    _, m = _load(str(self.path or self.model_ref), self.torch.float32)
+                    _fuse_activations(m)
+                    self._model = m.eval()
+        return self._model
+
+    def _direct_route(self, device: str, quantize: str | None):
+        """(tokenizer, weights) loaded without transformers when this folder's verification record
+        says the direct path gives what the HF path gives (verifying it first if there is no
+        record: :mod:`mtqa.fluency.direct`); None when the model must go through transformers."""
+        from mtqa.fluency import direct
+
+        if device != "cpu" or quantize or self.path is None or direct.supported(self.path) is None \
+                or os.environ.get("MTQA_DIRECT_LOAD", "1").strip() in ("0", "false", "no"):
+            return None
+        key = direct.record_key(self.path)
+        rec = direct.read_record(key)
+        if rec is None:
+            rec = self._verify_direct(key)
+        self.verified = rec
+        if not rec.get("direct"):
+            return None
+        try:
+            return direct.load(self.path)
+        except (OSError, ValueError, KeyError, AttributeError):
+            return None
+
+    def _verify_direct(self, key: str) -> dict:
+        """Load the folder both ways and compare (tokenizer, packed forward bit for bit, log-probs
+        against the HF model's own); write and return the record."""
+        torch = self.torch
+        from mtqa.fluency import direct, packed
+
+        rec: dict[str, Any] = {"direct": False, "agree": {}}
+        hf_tok, hf_model = _load(str(self.path), torch.float32)
+        _fuse_activations(hf_model)
+        hf_model.eval()
+        try:
+            d_tok, d_model = direct.load(self.path)
+        except (OSError, ValueError, KeyError, AttributeError) as e:
+            rec["why"] = f"direct load failed: {type(e).__name__}"
+            direct.write_record(key, rec)
+            self._model, self.tokenizer = hf_model, hf_tok
+            return rec
+        self._model = hf_model  # keep it: this process has paid for it
+        ok_tok = direct.tokenizers_agree(d_tok, hf_tok)
+        self.tokenizer, self._backend = hf_tok, getattr(hf_tok, "backend_tokenizer", None)
+        self.bos_id = self._bos_for(hf_tok, hf_model.config)
+        probe = self._probe_with(hf_model)
+        for name, dt in (("fp32", torch.float32), ("bf16", torch.bfloat16)):
+            a = packed.from_model(hf_model, dt)
+            b = packed.from_model(d_model, dt)
+            if a is None or b is None:
+                rec["agree"][name] = False
+                continue
+            with torch.inference_mode():
+                same = torch.equal(a.hidden([probe[0]]), b.hidden([probe[0]]))
+            rec["agree"][name] = bool(same and (_agrees(a, probe, 1e-4) if name == "fp32"
+                                                else _agrees(a, probe, 1.5, mean_tol=0.15)))
+            rec.setdefault("identical", {})[name] = bool(same)
+        rec["tokenizer"] = ok_tok
+        rec["direct"] = bool(ok_tok and rec["agree"].get("fp32") and rec.get("identical", {}).get("fp32"))
+        direct.write_record(key, rec)
+        return rec
+
+    def _bos_for(self, tok, cfg) -> int:
+        bos = tok.bos_token_id if tok.bos_token_id is not None else tok.eos_token_id
+        forced = (self.manifest or {}).get("bos_token") if getattr(self, "manifest", None) else None
+        if forced is None and self.path is not None:
+            from mtqa.fluency.sources import read_manifest
+
+            forced = (read_manifest(self.path) or {}).get("bos_token")
+        if forced is not None:
+            bos = tok.convert_tokens_to_ids(forced)
+        if bos is None:
+            bos = getattr(cfg, "bos_token_id", None)
+        return int(bos) if bos is not None else 0
+
+    def _pack_verified(self, precision: str):
+        """The packed forward on the direct path, choosing the precision as :meth:`_pack` does,
+        from the verification record instead of a probe forward."""
+        torch = self.torch
+        from mtqa.fluency import packed
+
+        agree = (self.verified or {}).get("agree") or {}
+        if precision == "fp32" or (precision == "auto" and not packed.native_bf16()) or \
+                (precision == "auto" and not agree.get("bf16")):
+            return packed.from_model(self.net, torch.float32), torch.float32
+        return packed.from_model(self.net, torch.bfloat16), torch.bfloat16
 
     # -- identity ----------------------------------------------------------
     @property
@@ -290,18 +378,21 @@ class Engine:
 
     def _probe(self):
         """A probe row (BOS + a sentence) and the model's own fp32 log-probs of its tokens."""
+        return self._probe_with(self.model)
+
+    def _probe_with(self, model):
         torch = self.torch
         ids = [self.bos_id, *self.encode(["The minister said on Tuesday that talks would resume."])[0][0]]
         with torch.inference_mode():
             x = torch.tensor([ids])
-            full = self.model(input_ids=x, attention_mask=torch.ones_like(x), use_cache=False).logits[0, :-1].float()
+            full = model(input_ids=x, attention_mask=torch.ones_like(x), use_cache=False).logits[0, :-1].float()
             return ids, torch.log_softmax(full, -1).gather(1, x[0, 1:].unsqueeze(1)).squeeze(1)
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "path": str(self.path) if self.path else self.model_ref,
                 "sha256": self.sha256, "params": self.params, "device": self.device,
                 "dtype": str(self.dtype).replace("torch.", ""), "quantize": self.quantize or None,
-                "forward": "packed" if self.packed is not None else "model"}
+                "forward": "packed" if self.packed is not None else "model", "loaded": self.loaded}
 
     # -- tokenisation -------------------------------------------------------
     def encode(self, texts: Sequence[str]) -> tuple[list[list[int]], list[list[tuple[int, int]]]]:
@@ -432,7 +523,7 @@ class Engine:
                 o["cur"][a:b] = hn[p0 + 1:p0 + 1 + m]
         for o, n in zip(out, n_s):
             if o["prev"] is None:
-                d = int(getattr(self.model.config, "hidden_size", 0) or getattr(self.model.config, "n_embd", 0))
+                d = self.hidden_size
                 o["prev"] = np.zeros((n, d), np.float32)
                 o["cur"] = np.zeros((n, d), np.float32)
         return out

@@ -42,6 +42,7 @@ from itertools import chain
 
 import numpy as np
 
+HEAD_ROW_MULTIPLE = 16  # the head's GEMMs run on a multiple of this many rows (see _head_into)
 HEAD_ROWS = 128  # scored positions per head GEMM: its logits stay in cache for the log-softmax (measured)
 # the packed matrix is padded to a multiple of this many positions (one extra row of padding,
 # dropped at the end).  oneDNN keeps a primitive, with its buffers, per GEMM shape it has seen:
@@ -166,7 +167,7 @@ class _PackedHead:
         for a in range(0, n, HEAD_ROWS):
             b = min(n, a + HEAD_ROWS)
             m, t = b - a, targets[a:b].unsqueeze(1)
-            logits = self._head_into(hb[a:b], lg[:m])
+            logits = self._head_into(hb[a:b], lg)
             full = torch.log_softmax(logits, -1, dtype=torch.float32, out=out[:m])
             lsm = full.gather(1, t).squeeze(1)
             if _stats is not None:
@@ -196,14 +197,26 @@ class _PackedHead:
             hb = h.to(self.dtype)
             for a in range(0, n, HEAD_ROWS):
                 b = min(n, a + HEAD_ROWS)
-                self._head_into(hb[a:b], lg[:b - a])
+                self._head_into(hb[a:b], lg)
 
     def _logits_buffer(self, n: int):
-        """One chunk's logits (matrix-product dtype), reused across the chunks of ``n`` rows."""
-        return self.torch.empty((min(n, HEAD_ROWS), self.head.shape[0]), dtype=self.dtype)
+        """One chunk's logits (matrix-product dtype), reused across the chunks of ``n`` rows
+        (room for a chunk padded to :data:`HEAD_ROW_MULTIPLE` rows)."""
+        rows = -(-min(n, HEAD_ROWS) // HEAD_ROW_MULTIPLE) * HEAD_ROW_MULTIPLE
+        return self.torch.empty((rows, self.head.shape[0]), dtype=self.dtype)
 
     def _head_into(self, hb, out):
-        self.torch.mm(hb, self.head_t, out=out)
+        """``hb @ head`` into ``out[:len(hb)]``.  The GEMM runs on a multiple of
+        :data:`HEAD_ROW_MULTIPLE` rows (zero rows added, their logits dropped): MKL multiplies
+        a matrix of a few rows with another kernel (AVX2: 1-3, 5-7, 9-11 rows), whose rounding
+        differs, so without the padding a position's log p would depend on how many positions
+        shared its chunk — and the scores on the batch."""
+        m = hb.shape[0]
+        padded = -(-m // HEAD_ROW_MULTIPLE) * HEAD_ROW_MULTIPLE
+        if padded != m:
+            hb = self.torch.cat([hb, hb.new_zeros((padded - m, hb.shape[1]))])
+        self.torch.mm(hb, self.head_t, out=out[:padded])
+        out = out[:m]
         if self.head_bias is not None:
             out += self.head_bias.to(out.dtype)
         return out

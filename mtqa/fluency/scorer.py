@@ -240,7 +240,7 @@ def load_detector(engine: "Engine") -> "tuple[Detector | None, str | None]":
         det = Detector.load(path)
     except (OSError, ValueError) as e:
         return None, f"unusable detector {path}: {e}: the FLU rules judge without it"
-    d = int(getattr(engine.model.config, "hidden_size", 0) or getattr(engine.model.config, "n_embd", 0))
+    d = engine.hidden_size
     from mtqa.fluency.detector import n_inputs
 
     if det.n_inputs != n_inputs(d):

@@ -30,6 +30,7 @@ Nothing here goes to the network: hub ids are loaded with
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -123,11 +124,50 @@ def verify(folder: Path) -> str | None:
             return f"{name} missing"
         if p.stat().st_size != info.get("size"):
             return f"{name} has {p.stat().st_size} bytes, the manifest says {info.get('size')}"
-    # content: the weights always (they decide every score), the small files too
+    # content: the weights always (they decide every score), the small files too.  A file whose
+    # size, mtime, ctime and inode are those it had when its SHA-256 last matched is not hashed
+    # again (0.5 s for SmolLM2's weights on every start): any write changes its ctime, which no
+    # one can set back, so a changed file is always hashed
+    stamps = _read_stamps(folder)
+    fresh = {}
     for name, info in sorted(files.items()):
+        stamp = _stamp(folder / name)
+        if stamps.get(name) == {**stamp, "sha256": info.get("sha256")}:
+            fresh[name] = stamps[name]
+            continue
         if sha256_file(folder / name) != info.get("sha256"):
             return f"{name} differs from the one converted (SHA-256)"
+        fresh[name] = {**stamp, "sha256": info.get("sha256")}
+    if fresh != stamps:
+        _write_stamps(folder, fresh)
     return None
+
+
+STAMPS = ".mtqa-verified.json"
+
+
+def _stamp(path: Path) -> dict:
+    st = path.stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "ctime_ns": st.st_ctime_ns, "ino": st.st_ino}
+
+
+def _read_stamps(folder: Path) -> dict:
+    try:
+        data = json.loads((folder / STAMPS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_stamps(folder: Path, stamps: dict) -> None:
+    """Atomically; a read-only cache only means hashing again next time."""
+    tmp = folder / f"{STAMPS}.{os.getpid()}.tmp"
+    try:
+        tmp.write_text(json.dumps(stamps, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(tmp, folder / STAMPS)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def converted(gguf: Path | None = None, root: Path | None = None, quiet: bool = False) -> Path:
