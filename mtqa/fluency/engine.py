@@ -279,7 +279,10 @@ class Engine:
         self.tokenizer, self._backend = hf_tok, getattr(hf_tok, "backend_tokenizer", None)
         self.bos_id = self._bos_for(hf_tok, hf_model.config)
         probe = self._probe_with(hf_model)
-        for name, dt in (("fp32", torch.float32), ("bf16", torch.bfloat16)):
+        # bf16 is what precision=auto picks only where the CPU multiplies it natively (and the key
+        # says which CPU kind verified); elsewhere its emulated check would only cost seconds
+        kinds = (("fp32", torch.float32),) + ((("bf16", torch.bfloat16),) if packed.native_bf16() else ())
+        for name, dt in kinds:
             a = packed.from_model(hf_model, dt)
             b = packed.from_model(d_model, dt)
             if a is None or b is None:
