@@ -86,3 +86,27 @@ def test_cgroup_cpu_max_caps_the_cores():
     assert cpu.parse_cpu_max("max 100000\n") is None
     assert cpu.parse_cpu_max("garbage") is None
     assert 1 <= cpu.available_cores() <= cpu.logical_cpus()
+
+
+def test_jobs_left_out_is_one_worker_per_core_on_enough_jsonl_and_one_process_otherwise(tmp_path):
+    """With the model on 128 kB or more of JSON Lines, one single-thread worker per core (what
+    backfill's actors do); the seed alone stays in one process with every core's thread; the
+    findings are the same either way."""
+    import json
+
+    seed = SEED.read_text(encoding="utf-8")
+    stories = tmp_path / "stories.jsonl"
+    stories.write_text("".join(json.dumps({"headline": f"Story {i}", "body": seed.replace("Kerry", f"Kerry {i}")}) + "\n"
+                               for i in range(45)), encoding="utf-8")
+    assert stories.stat().st_size >= 128 * 1024
+    cores = cpu.available_cores()
+    auto = run_mtqa("check", stories, "--model", "newslm-5m", "--format", "json", env=clean_env())
+    blocks = omp_settings(auto.stderr)
+    if cores >= 2:
+        assert len(blocks) == cores and all(b["OMP_NUM_THREADS"] == "1" for b in blocks)
+    else:
+        assert len(blocks) == 1
+    one = run_mtqa("check", stories, "--model", "newslm-5m", "--format", "json", "--jobs", "1", env=clean_env())
+    assert json.loads(auto.stdout)["documents"] == json.loads(one.stdout)["documents"]
+    (single,) = omp_settings(run_mtqa("check", SEED, "--model", "newslm-5m", env=clean_env()).stderr)
+    assert single["OMP_NUM_THREADS"] == str(cores)
