@@ -98,8 +98,9 @@ def test_jobs_left_out_is_one_worker_per_core_on_enough_jsonl_and_one_process_ot
     cores = cpu.available_cores()
     auto = run_mtqa("check", stories, "--model", "newslm-5m", "--format", "json", env=clean_env())
     blocks = omp_settings(auto.stderr)
-    if cores >= 2:
-        assert len(blocks) == cores and all(b["OMP_NUM_THREADS"] == "1" for b in blocks)
+    if cores >= 2:  # workers only (the parent never loads torch), one thread each; a worker that
+        # started after the others had taken every chunk never loads the model
+        assert 1 <= len(blocks) <= cores and all(b["OMP_NUM_THREADS"] == "1" for b in blocks)
     else:
         assert len(blocks) == 1
     one = run_mtqa("check", stories, "--model", "newslm-5m", "--format", "json", "--jobs", "1", env=clean_env())
