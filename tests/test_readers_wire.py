@@ -300,8 +300,10 @@ def test_parallel_matches_serial(batch_dir):
     serial = _key(Checker(CFG).check_paths(paths, ReadOptions()))
     par = _key(check_paths_parallel(CFG, paths, ReadOptions(), jobs=2, chunk_bytes=4096))
     assert par == serial
-    assert ("error", f"{batch_dir}/a.jsonl:41", serial[40][2]) in serial or \
-        any(k[0] == "error" and k[1].endswith("a.jsonl:41") for k in serial)
+    # the malformed line 41 of a.jsonl: one read error, in reading order (after lines 1-40, before 42)
+    bad = [i for i, k in enumerate(serial) if k[0] == "error" and k[1] == f"{batch_dir}/a.jsonl:41"]
+    assert bad == [40] and serial[40][2].startswith("malformed JSON")
+    assert [k[1] for k in serial[:40]] == list(range(1, 41)) and serial[41][:2] == (f"{batch_dir}/a.jsonl", 42)
     assert any(k[0] == "error" and k[1].endswith("blank.jsonl") and "empty file" in k[2] for k in par)
     assert len([k for k in par if k[0] != "error"]) > 120
     # one segment per line, split into ranges, records stay 0-based line indexes
