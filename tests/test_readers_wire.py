@@ -349,30 +349,21 @@ def test_summary_table_renders():
 
 
 # ---------------------------------------------------------------------------
-# CLI wiring (runs once mtqa/cli.py and mtqa/readers/__init__.py carry the integration patch)
+# CLI wiring: --jobs, --statistics with workers, and the directory walk's detection
 # ---------------------------------------------------------------------------
 
-def _check_has(option):
-    return option in run_mtqa("check", "--help", env={"COLUMNS": "250"}).stdout
-
-
 def test_cli_jobs_gives_the_serial_output(batch_dir):
-    if not _check_has("--jobs"):
-        pytest.skip("mtqa check has no --jobs option yet (integration patch for mtqa/cli.py not applied)")
     args = ["check", batch_dir, "--no-fluency", "--format", "json"]
     one = run_mtqa(*args, "--jobs", "1")
     two = run_mtqa(*args, "--jobs", "2")
-    assert one.returncode == two.returncode == 2
+    assert one.returncode == two.returncode == 2  # the unreadable inputs
+    assert json.loads(one.stdout)["documents"] and "No such option" not in one.stderr
     assert one.stdout == two.stdout and one.stderr == two.stderr
     stats = run_mtqa("check", batch_dir / "b.txt", "--no-fluency", "--statistics", "--jobs", "2")
     assert "files" in stats.stderr and "CAS001" in stats.stderr and "words/s" in stats.stderr
 
 
 def test_directory_walk_reads_news_xml_and_json_only(tmp_path):
-    import mtqa.readers as readers
-
-    if not hasattr(readers, "_by_sniff_order"):
-        pytest.skip("detection patch for mtqa/readers/__init__.py not applied")
     shutil.copy(WIRE / "story.nitf.xml", tmp_path)
     shutil.copy(WIRE / "story.ninjs2.json", tmp_path)
     (tmp_path / "package.json").write_text('{"name": "x", "version": "1"}', encoding="utf-8")
