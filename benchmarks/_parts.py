@@ -29,21 +29,8 @@ GARBLE_PARTS = ("development", "report")
 MQM_PARTS = ("development", "report")
 
 #: clean-news articles moved from ``report`` to ``development`` (benchmarks/README.md, "Moving a
-#: boundary"): a report-part finding that was fixed, or read to choose a threshold.  The first
-#: eleven: the fixes below a floor of ``mtqa/data/fix_gate.tsv`` that chose the floor (measured on
-#: the old report half, which this report part is half of; ``fix_precision.py`` ungated minus gated).
+#: boundary"): name -> the fix made after a finding there, with its commit.
 CLEAN_MOVED: dict[str, str] = {
-    "bbc:62": "CAS003 floor 0.9 (fix_gate.tsv): 'state department' at 0.85",
-    "bbc:1746": "CAS003 floor 0.9: 'swiss' at 0.85",
-    "bbc:1812": "CAS004 floor 0.9: 'ASCII' at 0.85",
-    "bbc:1922": "CAS004 floor 0.9: 'TIM' at 0.85",
-    "allsides:950": "CAS003 floor 0.9: 'state department' at 0.85",
-    "allsides:1052": "NAM001 floor 0.9: 'Mikee Johnson' at 0.87",
-    "allsides:2442": "CAS003 floor 0.9: 'international criminal court' at 0.85",
-    "allsides:2650": "CAS003 floor 0.9: 'justice department' at 0.85",
-    "allsides:2668": "NAM001 floor 0.9: 'Nancy Pelos'",
-    "allsides:2698": "NAM001 floor 0.9: 'Robert Lightizer'",
-    "allsides:2856": "CAS004 floor 0.9: 'ARISE' at 0.85",
 }
 
 #: keys (folded spellings) of the garble groups that are ``development`` because the project
