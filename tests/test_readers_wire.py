@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_mtqa
+from conftest import required, run_mtqa
 from mtqa import Checker, Config
 from mtqa.document import Document
 from mtqa.readers import ReadError, ReadOptions, detect, read_path
@@ -316,7 +316,7 @@ def test_parallel_matches_serial(batch_dir):
 MODEL_5M = Path(__file__).resolve().parents[1] / "models" / "newslm-5m"
 
 
-@pytest.mark.skipif(not (MODEL_5M / "model.safetensors").is_file(), reason="models/newslm-5m not present")
+@required(not (MODEL_5M / "model.safetensors").is_file(), "models/newslm-5m/model.safetensors is missing")
 def test_parallel_runs_the_model_in_each_worker(batch_dir):
     """--jobs with fluency: each worker loads the model once and scores its own documents;
     the findings and scores are those of one process."""

