@@ -52,7 +52,7 @@ MQM_MOVED: dict[str, str] = {
 }
 
 
-def _bucket(key: str) -> int:
+def bucket(key: str) -> int:
     """0 or 1, from a salted SHA-256 of ``key`` (stable across Python runs and machines)."""
     return hashlib.sha256(f"{SALT}:{key}".encode("utf-8")).digest()[0] & 1
 
@@ -71,7 +71,7 @@ def clean_part(name: str, index: int) -> str:
         return "calibration"
     if name in CLEAN_MOVED:
         return "development"
-    return "report" if _bucket(name) else "development"
+    return "report" if bucket(name) else "development"
 
 
 # ---------------------------------------------------------------- WMT21 name garbles
@@ -112,7 +112,7 @@ def garble_spellings(items: Sequence[dict]) -> dict[str, set[str]]:
 def garble_parts(items: Sequence[dict]) -> list[str]:
     """Per item, ``development`` or ``report``: by group, never by segment."""
     spellings = garble_spellings(items)
-    part = {key: "development" if (spellings[key] & GARBLE_DEVELOPMENT or not _bucket(key)) else "report"
+    part = {key: "development" if (spellings[key] & GARBLE_DEVELOPMENT or not bucket(key)) else "report"
             for key in spellings}
     return [part[k] for k in garble_groups(items)]
 
@@ -123,7 +123,7 @@ def mqm_part(doc: str) -> str:
     """``development`` or ``report`` for an MQM document id (all its segments, systems, raters)."""
     if doc in MQM_MOVED:
         return "development"
-    return "report" if _bucket(doc) else "development"
+    return "report" if bucket(doc) else "development"
 
 
 def keep(part: str, wanted: str | Iterable[str]) -> bool:

@@ -40,7 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _clean_news import PARTS, iter_articles  # noqa: E402
-from _parts import _bucket, fold  # noqa: E402
+from _parts import bucket, fold  # noqa: E402
 
 from mtqa import Checker  # noqa: E402
 from mtqa.config import Config  # noqa: E402
@@ -91,7 +91,7 @@ def split(kind: str) -> tuple[list[str], list[str]]:
     """(unseen, read): the target names held out of CAS003's tables and those it keeps."""
     unseen, read = set(), set()
     for key, names in entities(kind):
-        (unseen if _bucket(f"casing:{key}") else read).update(names)
+        (unseen if bucket(f"casing:{key}") else read).update(names)
     return sorted(unseen - read), sorted(read)
 
 
