@@ -60,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default=None)
     args = ap.parse_args(argv)
     text = article(args.words)
-    print(f"# article: {len(text.split())} words, {len(text)} characters")
+    print(f"# article: clean news, part report (the first Reuters article long enough): {len(text.split())} words, "
+          f"{len(text)} characters")
     with_v, n_with = timed(Checker(Config(model=args.model)), text, args.repeat)
     without, n_without = timed(Checker(Config(model=args.model, ignore=["NAM004"])), text, args.repeat)
     rows = (("all rules + model, NAM004 on", with_v, n_with), ("all rules + model, --ignore NAM004", without, n_without))

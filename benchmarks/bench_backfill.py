@@ -44,8 +44,8 @@ def make_stories(n: int, data: Path | None, path: Path) -> str:
     try:
         from _clean_news import iter_articles
 
-        texts = [t for _, t in iter_articles(data)]
-        origin = "clean news (../shared/data)"
+        texts = [t for _, t in iter_articles(data, "report")]
+        origin = "clean news, part report"
     except (ImportError, OSError):
         pass
     if not texts:

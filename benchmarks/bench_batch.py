@@ -70,19 +70,19 @@ if __name__ == "__main__":
 
 
 def sentences_from(data: Path) -> tuple[list[str], list[str]]:
-    """(headline candidates, body sentences) from the two clean corpora."""
+    """(headline candidates, body sentences) from the Reuters and BBC articles of the clean news'
+    report part."""
+    from _clean_news import iter_articles
+
     heads: list[str] = []
     sents: list[str] = []
-    reuters = data / "corpus" / "clean" / "isot_reuters_2017_partial.txt"
-    bbc = data / "corpus" / "clean" / "bbc_news_2004_2005.txt"
-    for line in reuters.read_text(encoding="utf-8").splitlines():
+    for _, line in iter_articles(data, "report", sources=("isot",)):
         line = re.sub(r"^[A-Z][A-Za-z .,/-]*\((?:Reuters)\) - ", "", line.strip())
         parts = [s.strip() for s in SENT.split(line) if s.strip()]
         if parts:
             heads.append(parts[0])
             sents.extend(parts)
-    text = bbc.read_text(encoding="utf-8")
-    for art in re.split(r"\n\s*\n", text):
+    for _, art in iter_articles(data, "report", sources=("bbc",)):
         lines = [ln.strip() for ln in art.splitlines() if ln.strip()]
         if not lines:
             continue
@@ -188,7 +188,7 @@ def main() -> None:
         for n in sizes:
             p = tmp / f"articles-{n}.jsonl"
             sizes[n] = (p, *build(p, n, heads, sents))
-        print(f"corpus: {len(sents):,} sentences recombined; runner: "
+        print(f"corpus: clean news, part report: {len(sents):,} sentences recombined; runner: "
               f"{'mtqa check --jobs' if use_cli else 'driver over mtqa.parallel.check_paths_parallel (check has no --jobs yet)'}; "
               f"CPUs available: {len(os.sched_getaffinity(0))}")
         print(f"{'articles':>8} {'MB':>6} {'fluency':>7} {'jobs':>4} {'wall s':>7} {'CPU s':>7} "

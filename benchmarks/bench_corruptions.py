@@ -157,7 +157,7 @@ def main() -> None:
                       lm / max(1, ntok), rep.findings, max(dets) if dets else float("-inf")))
     dt = time.perf_counter() - t0
     n_words = sum(len(t.split()) for t in texts)
-    print(f"model {model}: {len(clean):,} clean sentences (report part) + "
+    print(f"clean news, part report; model {model}: {len(clean):,} clean sentences + "
           f"{len(texts) - len(clean):,} corrupted, {n_words:,} words, {dt:.1f} s")
     print(f"{'kind':<13}{'pairs':>6}  {'corrupted lower by:':<34}  {'flagged, corrupted vs clean:':<28}")
     print(f"{'':<13}{'':>6}  {'FLU001':>8}{'mean':>8}{'SLOR':>8}{'logprob':>9}  {'FLU001':>12}{'FLU002':>14}"

@@ -188,7 +188,7 @@ def main() -> None:
         eng = get_engine(model, a.device, precision=a.precision)
     docs = load_docs(a.data, a.words)
     n_words = sum(len(d.text.split()) for d in docs)
-    print(f"model {eng.name}: {eng.params:,} parameters, device {eng.device}, dtype {eng.dtype}, "
+    print(f"clean news, part report; model {eng.name}: {eng.params:,} parameters, device {eng.device}, dtype {eng.dtype}, "
           f"threads {torch.get_num_threads()}, window {eng.window}, token budget {eng.token_budget}, "
           f"forward {eng.describe()['forward']}{', split head ' + str(eng.split_head) if eng.packed is None else ''}; "
           f"load {load.wall:.2f} s")

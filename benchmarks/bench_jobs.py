@@ -40,7 +40,7 @@ def articles() -> list[str]:
     try:
         from _clean_news import iter_articles
 
-        arts = [t for _, t in iter_articles(sources=("bbc", "isot"))]
+        arts = [t for _, t in iter_articles(part="report", sources=("bbc", "isot"))]
         if arts:
             return arts
     except OSError:
@@ -89,7 +89,7 @@ def bench_jobs(args, work: Path) -> None:
     stories = work / "stories"
     size = build_stories(stories, args.stories)
     print(f"cores seen: {cores()}  (load average {os.getloadavg()[0]:.1f})")
-    print(f"corpus: {args.stories} stories, {size / 1e6:.1f} MB ({'clean news' if len(articles()) > 1 else 'seed copies'})")
+    print(f"corpus: {args.stories} stories, {size / 1e6:.1f} MB ({'clean news, part report' if len(articles()) > 1 else 'seed copies'})")
     ups = [mtqa("check", str(SEED), "--no-fluency", "-o", os.devnull)[0] for _ in range(3)]
     print(f"start-up (mtqa check --no-fluency on the seed, best of 3): {min(ups):.2f} s")
     jobs = [int(j) for j in args.jobs.split(",")]

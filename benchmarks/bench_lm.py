@@ -318,7 +318,7 @@ def main(argv=None):
         cfg = load_config(cfg_p if cfg_p.exists() else REPO / "configs/lm/newslm-5m.yaml")
         t0 = time.time()
         test, train_sample = load_splits(cfg, data_root, a.train_every)
-        print(f"  data: {len(test)} test sentences, {len(train_sample)} baseline-train sentences "
+        print(f"  data: the LM's own split (configs/lm; not a clean-news part): {len(test)} test sentences, {len(train_sample)} baseline-train sentences "
               f"({time.time() - t0:.0f}s)", file=sys.stderr)
         # sentences longer than the model context are excluded for ALL models (the LM
         # would otherwise score only a prefix)

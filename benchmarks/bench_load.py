@@ -25,14 +25,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _clean_news import clean_dir  # noqa: E402
+from _clean_news import iter_articles  # noqa: E402
 
 
 def sentence_pool(data: Path | None) -> list[str]:
-    d = clean_dir(data)
-    pool = [s for s in (d / "allsides_heldout_sentences.txt").read_text(encoding="utf-8").splitlines() if s.strip()]
-    for name in ("isot_reuters_2017_partial.txt", "bbc_news_2004_2005.txt"):
-        for line in (d / name).read_text(encoding="utf-8").splitlines():
+    """Sentences of the clean news' report part: AllSides as stored, Reuters and BBC split."""
+    pool = [s for _, t in iter_articles(data, "report", sources=("allsides",)) for s in t.splitlines() if s.strip()]
+    for _, text in iter_articles(data, "report", sources=("isot", "bbc")):
+        for line in text.splitlines():
             pool.extend(s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", line) if 30 < len(s) < 400)
     return pool
 
@@ -68,7 +68,7 @@ def main() -> None:
     ap.add_argument("--fluency-sizes", default="", help="also run with the fluency scorer at these sizes")
     a = ap.parse_args()
     pool = sentence_pool(a.data)
-    print(f"sentence pool: {len(pool):,}")
+    print(f"sentence pool: {len(pool):,} (clean news, part report)")
     with tempfile.TemporaryDirectory() as tmp:
         for fluency, sizes in ((False, a.sizes), (True, a.fluency_sizes)):
             for n in [int(x) for x in sizes.split(",") if x]:

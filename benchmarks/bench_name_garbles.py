@@ -1,7 +1,7 @@
 """Real MT name garbles (WMT21 ru-en): how many the name rules correct, how many variants they flag.
 
     python benchmarks/bench_name_garbles.py [--model smollm2-135m] [--select NAM] [--no-fluency]
-                                           [--part all|tune|report] [--show 10]
+                                           [--part report|development|all] [--show 10] [--leaks]
 
 Reads ``../shared/data/mt_garbles/wmt21_ru_en_name_garbles.jsonl`` (877 hand-labelled
 occurrences of names in WMT21 ru-en system outputs: 509 ``garble``, 368 ``variant``; its README
@@ -14,9 +14,12 @@ says how it was built).  Each item's sentence is checked on its own with the sel
 * A **variant is warned** when a warning or error overlaps its span (info does not count).
 
 The set is clustered (one footballer is 60 items), so recall is printed per item and per
-distinct (form, correction) pair.  It is split by segment: even segments are the ``tune`` part
-(thresholds were fitted there), odd segments the ``report`` part; both are printed.  The
-sentences are never copied into the repository.
+distinct (form, correction) pair.  It is split by entity (``benchmarks/_parts.py``): a form and
+its accepted spellings are one group, so no (form, correction) pair and no correction is in two
+parts; groups the project names (rule examples, README, tests, tables) are ``development``.
+Only the part asked for is checked (default ``report``).  ``--leaks`` lists the report-part
+forms that the project's tracked files name (they must move to development; the run refuses
+to report while there are any).  The sentences are never copied into the repository.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _clean_news import DEFAULT_DATA  # noqa: E402
+from _parts import GARBLE_PARTS, garble_groups, garble_parts, keep  # noqa: E402
 
 from mtqa import Checker  # noqa: E402
 from mtqa.config import Config  # noqa: E402
@@ -53,29 +57,42 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-fluency", action="store_true", help="without the language model (NAM004 off)")
     ap.add_argument("--show", type=int, default=0, help="print this many misses and variant warnings")
     ap.add_argument("--json", type=Path, help="write per-item results here")
+    ap.add_argument("--part", default="report", choices=[*GARBLE_PARTS, "all"])
+    ap.add_argument("--leaks", action="store_true", help="list the report-part forms the project names, and stop")
     args = ap.parse_args(argv)
     path = args.data / "mt_garbles" / "wmt21_ru_en_name_garbles.jsonl"
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    parts = garble_parts(items)
+    leaked = leaks(items, parts)
+    if args.leaks or leaked:
+        for form, files in leaked:
+            print(f"report-part form named by the project: {form!r} in {', '.join(files[:4])}")
+        if leaked:
+            print("move their groups to development (benchmarks/_parts.py GARBLE_DEVELOPMENT)", file=sys.stderr)
+            return 2
+        print("no report-part form is named by the project")
+        return 0
     cfg = Config(select=args.select.split(","), fluency=not args.no_fluency, model=args.model)
     checker = Checker(cfg)
-    sentences = sorted({it["sentence"] for it in items})
+    chosen = [(it, p) for it, p in zip(items, parts) if keep(p, args.part)]
+    sentences = sorted({it["sentence"] for it, _ in chosen})
     t0 = time.perf_counter()
     findings = {}
     for rep, s in zip(checker.check_documents(_docs(sentences)), sentences):
         findings[s] = rep.findings
     elapsed = time.perf_counter() - t0
-    per = {"tune": collections.Counter(), "report": collections.Counter(), "all": collections.Counter()}
-    forms: dict[str, dict[tuple[str, str], bool]] = {"tune": {}, "report": {}, "all": {}}
+    names = [*GARBLE_PARTS, "all"] if args.part == "all" else [args.part]
+    per = {p: collections.Counter() for p in names}
+    forms: dict[str, dict[tuple[str, str], bool]] = {p: {} for p in names}
     misses, warned = [], []
     rows = []
-    for it in items:
+    for it, part in chosen:
         a, b = it["span"]
         over = [f for f in findings[it["sentence"]] if f.start < b and a < f.end]
-        part = "tune" if it["segment"] % 2 == 0 else "report"
         if it["label"] == "garble":
             ok = any(corrected(f.suggestion, it["correct"]) for f in over)
             key = (it["text"], it["correct"][0])
-            for p in (part, "all"):
+            for p in {part, args.part}:
                 per[p]["garble"] += 1
                 per[p]["corrected"] += ok
                 forms[p][key] = forms[p].get(key, False) or ok
@@ -83,18 +100,20 @@ def main(argv: list[str] | None = None) -> int:
                 misses.append((it["text"], it["correct"][0], [(f.code, f.suggestion) for f in over]))
         else:
             bad = any(f.severity in (Severity.WARNING, Severity.ERROR) for f in over)
-            for p in (part, "all"):
+            for p in {part, args.part}:
                 per[p]["variant"] += 1
                 per[p]["warned"] += bad
             if bad:
                 warned.append((it["text"], [(f.code, f.suggestion) for f in over]))
         rows.append({"segment": it["segment"], "system": it["system"], "label": it["label"], "text": it["text"],
                      "findings": [(f.code, f.suggestion, str(f.severity)) for f in over]})
-    print(f"# {len(sentences)} sentences checked in {elapsed:.1f} s with --select {args.select}"
+    n_groups = len(set(k for k, p in zip(garble_groups(items), parts) if keep(p, args.part)))
+    print(f"# WMT21 name garbles, part {args.part}: {len(chosen)} items, {n_groups} entity groups, "
+          f"{len(sentences)} sentences checked in {elapsed:.1f} s with --select {args.select}"
           f" ({'no model' if args.no_fluency else 'model ' + (args.model or 'default')})")
     print("| part | garbles corrected (items) | distinct forms corrected | variants warned |")
     print("|---|---|---|---|")
-    for p in ("tune", "report", "all"):
+    for p in names:
         c = per[p]
         nf = sum(forms[p].values())
         print(f"| {p} | {c['corrected']}/{c['garble']} ({c['corrected'] / max(1, c['garble']):.1%}) | "
@@ -110,6 +129,32 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=0), encoding="utf-8")
     return 0
+
+
+def leaks(items, parts) -> list[tuple[str, list[str]]]:
+    """(form, files) for each report-part form (a garble or a variant as written) that a file the
+    project tracks names as a whole word: code, docs, tests and uncompressed tables."""
+    import re
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    files = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True).stdout.split()
+    texts = {}
+    for f in files:
+        p = root / f
+        if p.suffix in (".xz", ".gz", ".safetensors", ".png", ".bin") or not p.is_file():
+            continue
+        try:
+            texts[f] = p.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+    out = []
+    for form in sorted({it["text"] for it, p in zip(items, parts) if p == "report"}):
+        pat = re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)")
+        named = [f for f, t in texts.items() if pat.search(t)]
+        if named:
+            out.append((form, named))
+    return out
 
 
 def _docs(texts):

@@ -1,6 +1,6 @@
 """The ceiling of NAM004's design on the WMT21 ru-en name garbles: suspect, and the LM's margin.
 
-    python benchmarks/bench_name_oracle.py [--model smollm2-135m]
+    python benchmarks/bench_name_oracle.py [--model smollm2-135m] [--part report|development|all]
 
 For each distinct garble form (form -> correction) of
 ``../shared/data/mt_garbles/wmt21_ru_en_name_garbles.jsonl``, its first
@@ -11,6 +11,7 @@ all (a *suspect*: a capitalised word no lexicon knows; known words and names
 are never re-judged) and how many of those the model prefers corrected by
 more than 0, 2, 4 and 8 nats (NAM004's thresholds are 0-12 by channel).  No
 candidate generator can lift NAM004 above the suspect-and-margin count.
+Reads the ``--part`` of the set (default ``report``; split by entity, ``benchmarks/_parts.py``).
 The data stays in ../shared; nothing of it is written here.
 """
 
@@ -30,10 +31,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", default="smollm2-135m")
     ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--part", default="report", choices=["development", "report", "all"])
     args = ap.parse_args()
     if not args.data.is_file():
         sys.exit(f"{args.data}: not found (the WMT21 garble set lives in ../shared/data/mt_garbles)")
     sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from _parts import garble_parts, keep
     from mtqa.entities.candidates import is_suspect
     from mtqa.entities.lexicon import default_lexicon
     from mtqa.fluency import resolve_model
@@ -41,9 +45,9 @@ def main() -> None:
 
     lex = default_lexicon()
     forms: dict[tuple[str, str], dict] = {}
-    for line in args.data.open(encoding="utf-8"):
-        r = json.loads(line)
-        if r["label"] == "garble":
+    items = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
+    for r, part in zip(items, garble_parts(items)):
+        if r["label"] == "garble" and keep(part, args.part):
             forms.setdefault((r["text"], r["correct"][0]), r)
     engine = get_engine(resolve_model(args.model), "cpu")
     texts = []
@@ -58,7 +62,7 @@ def main() -> None:
         suspect = any(is_suspect(w, lex) for w in form.replace("-", " ").split())
         rows.append((suspect, margin))
     n = len(rows)
-    print(f"model {engine.name}: {n} distinct garble forms, {sum(s for s, _ in rows)} suspects "
+    print(f"WMT21 name garbles, part {args.part}; model {engine.name}: {n} distinct garble forms, {sum(s for s, _ in rows)} suspects "
           f"(the rest are known words or names, never re-judged)")
     print(f"median margin of the right spelling: {statistics.median(m for _, m in rows):+.2f} nats")
     for th in (0, 2, 4, 8):

@@ -84,7 +84,7 @@ def main() -> None:
     for e, r, _ in rows:
         readings[r].add(e)
     print(f"(a) name recovery: {len(rows):,} English names in the gazetteer; {len(held):,} held-out "
-          f"{a.split} pairs (bucket {want} of md5 mod 10)")
+          f"{a.split} pairs (bucket {want} of md5 mod 10; 'test' is this data's report part)")
     shared = sum(1 for _, r, _ in held if len(readings[r]) > 1)
     ceiling = sum(1 / len(readings[r]) for _, r, _ in held) / max(len(held), 1)
     print(f"    ambiguity: {shared:,} of {len(held):,} queries ({shared / max(len(held), 1):.1%}) have a Russian "

@@ -83,7 +83,7 @@ def main() -> None:
         findings += len(rep.findings)
     dt = time.perf_counter() - t - count_wall
     cpu = time.process_time() - c - count_cpu
-    print(f"rules only: {len(arts):,} articles, {nbytes / 1e6:.1f} MB, {words:,} words in {dt:.2f} s wall, {cpu:.2f} s CPU")
+    print(f"rules only, on corpus/train AllSides (no part: a speed figure, the LM's training text): {len(arts):,} articles, {nbytes / 1e6:.1f} MB, {words:,} words in {dt:.2f} s wall, {cpu:.2f} s CPU")
     print(f"  throughput: {nbytes / 1e6 / dt:.2f} MB/s, {words / dt:,.0f} words/s wall-clock  (goal >= 2 MB/s)")
     print(f"  per CPU second (one core, fair when the machine is loaded): {nbytes / 1e6 / cpu:.2f} MB/s, {words / cpu:,.0f} words/s")
     print(f"  load average during the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; counting the words "

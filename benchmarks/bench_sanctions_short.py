@@ -245,7 +245,7 @@ def main() -> None:
     gold, per_scheme, n_people = build_queries(people)
     allq = sorted(gold)
     shared = sum(len(v) > 1 for v in gold.values())
-    print(f"OFAC list: {args.ofac.name}; individuals with a patronymic: {n_people}; "
+    print(f"OFAC list (a gazetteer, no parts: nothing is tuned on it): {args.ofac.name}; individuals with a patronymic: {n_people}; "
           f"distinct queries: {len(allq)} ({shared} shared by several individuals)")
     for sch, qs in per_scheme.items():
         print(f"  {sch:<16} {len(qs)} queries, e.g. {qs[0]!r}")

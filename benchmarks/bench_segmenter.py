@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from _clean_news import clean_dir  # noqa: E402
+from _clean_news import iter_articles  # noqa: E402
 
 from mtqa.segment import split_sentences  # noqa: E402
 
@@ -27,7 +27,9 @@ def ours(text: str) -> list[str]:
 
 
 def main() -> None:
-    gold = [s for s in (clean_dir() / "allsides_heldout_sentences.txt").read_text(encoding="utf-8").splitlines() if s.strip()][:20000]
+    # the AllSides held-out sentences of the report part (one per line: the gold segmentation)
+    gold = [s for _, t in iter_articles(part="report", sources=("allsides",)) for s in t.splitlines() if s.strip()][:20000]
+    print(f"# gold: clean news, part report, {len(gold):,} AllSides sentences")
     paras = [" ".join(gold[i:i + 20]) for i in range(0, len(gold), 20)]
     segs = {"mtqa": ours}
     try:

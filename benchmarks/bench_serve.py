@@ -142,7 +142,7 @@ def main() -> None:
         host, port = m.group(1), int(m.group(2))
         time.sleep(0.5)
         bodies = stories(64)
-        print(f"mtqa serve ({'model ' + args.model if args.model else 'rules only'}), {WORDS}-word stories, "
+        print(f"mtqa serve ({'model ' + args.model if args.model else 'rules only'}), {WORDS}-word stories from the seed article (no shared data), "
               f"{args.requests:,} requests; {os.cpu_count()} CPUs shared by server and clients")
 
         warm = run_level(host, port, bodies, 1, 100)

@@ -1,13 +1,15 @@
 """What `mtqa fix` would change in clean native news: the measurement behind
 ``mtqa/data/fix_gate.tsv``.
 
-    python benchmarks/fix_precision.py [--part report] [--layout paragraphs|lines] [--show N]
+    python benchmarks/fix_precision.py [--part report|development|calibration|all] [--layout paragraphs|lines] [--show N]
 
 Every edit `mtqa fix` would make to clean copy is a suspect: either the copy had the
 slip (a real "White house") or the rule is wrong there.  Prints, per fixable rule,
 the edits with the gate (what `mtqa fix` applies) and without it (`--unsafe-fixes`,
 down to confidence 0), per 1,000 words; ``--show N`` prints N edits per rule with
-their context for review.  Reads ``../shared/data`` (never committed).
+their context for review.  Reads ``../shared/data`` (never committed); ``--part``
+defaults to ``report`` (``benchmarks/README.md``): a gate is chosen on ``development``
+and only confirmed on ``report``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _clean_news import iter_articles  # noqa: E402
+from _clean_news import PARTS, iter_articles  # noqa: E402
 from clean_news_rates import render  # noqa: E402
 
 from mtqa import Checker  # noqa: E402
@@ -32,7 +34,7 @@ from mtqa.fix import fix_gate, fixable_codes, plan  # noqa: E402
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=None)
-    ap.add_argument("--part", default="report", choices=["all", "calibration", "report"])
+    ap.add_argument("--part", default="report", choices=PARTS)
     ap.add_argument("--layout", default="paragraphs", choices=["paragraphs", "lines"])
     ap.add_argument("--show", type=int, default=0)
     a = ap.parse_args()
@@ -55,7 +57,7 @@ def main() -> None:
             if len(shown[e.code]) < a.show:
                 ctx = " ".join(text[max(0, e.start - 60):e.end + 40].split())
                 shown[e.code].append(f"    {name}: {e.old!r} -> {e.new!r} | …{ctx}…")
-    print(f"clean news ({a.part}, {a.layout}): {words:,} words, {time.perf_counter() - t0:.1f} s")
+    print(f"clean news, part {a.part} ({a.layout}): {words:,} words, {time.perf_counter() - t0:.1f} s")
     print(f"{'rule':8} {'gate':>5} {'fix':>6} {'per 1k':>7} {'unsafe':>7} {'per 1k':>7}")
     for code in sorted(codes):
         g = gate.get(code)

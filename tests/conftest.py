@@ -48,3 +48,20 @@ def pytest_terminal_summary(terminalreporter):
     if record:
         with open(record, "w", encoding="utf-8") as fh:
             json.dump({"scale": mod.SCALE, "total": total, "targets": counts}, fh, indent=1)
+
+
+# A test that needs a part of the README's test set-up (the shipped model, SmolLM2's wheel, the test
+# extra) fails when that part is missing, with the reason: a broken install is not a skip.
+def required(missing: bool, why: str):
+    """Mark a test (or a module, as ``pytestmark``) that fails with ``why`` when ``missing``."""
+    return pytest.mark.mtqa_required(missing=bool(missing), why=why)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "mtqa_required(missing, why): fail (not skip) when a required part is missing")
+
+
+def pytest_runtest_setup(item):
+    for m in item.iter_markers("mtqa_required"):
+        if m.kwargs["missing"]:
+            pytest.fail(m.kwargs["why"], pytrace=False)

@@ -74,10 +74,29 @@ def test_allow_list_silences_casing(tmp_path, mtqa):
     assert "CAS001" not in mtqa("check", p, "--allow", "White house").stdout
 
 
+def _stats_block(stdout):
+    """The per-rule count lines ('     8  CAS001  proper-noun-casing') of --statistics."""
+    import re
+
+    return [ln.split() for ln in stdout.splitlines() if re.fullmatch(r" *\d+  [A-Z]{3}\d{3}  [a-z-]+", ln)]
+
+
 def test_statistics_and_quiet(mtqa):
-    r = mtqa("check", SEED, "--statistics", "--no-fluency", "--select", "CAS,QUO,ATT")
-    assert "CAS001" in r.stdout.splitlines()[-3] or "proper-noun-casing" in r.stdout
+    from collections import Counter
+
+    args = ("check", SEED, "--no-fluency", "--select", "CAS,QUO,ATT")
+    r = mtqa(*args, "--statistics")
+    found = json.loads(mtqa(*args, "--format", "json").stdout)["documents"][0]["findings"]
+    per_rule = Counter(f["code"] for f in found)
+    stats = _stats_block(r.stdout)
+    # one line per rule that fired, its count that of the findings, most frequent first
+    assert {code: int(n) for n, code, _ in stats} == per_rule and len(stats) == len(per_rule) >= 3
+    assert [int(n) for n, _, _ in stats] == sorted(per_rule.values(), reverse=True)
+    assert ("CAS001", "proper-noun-casing") in {(code, name) for _, code, name in stats}
+    assert any(ln.split()[:3] == ["CAS001", "proper-noun-casing", "casing"] for ln in r.stderr.splitlines())
     assert r.stdout.strip().splitlines()[-1].startswith("Found ")
+    plain = mtqa(*args)
+    assert _stats_block(plain.stdout) == [] and "proper-noun-casing" not in plain.stdout + plain.stderr
     q = mtqa("check", SEED, "-q", "--no-fluency", "--select", "CAS")
     assert "Found" not in q.stdout
 

@@ -212,18 +212,16 @@ socket.getaddrinfo = _refuse
 
 
 def test_check_with_the_fluency_model_makes_no_network_call(tmp_path):
-    """The default model when it is in the cache (else the fast tier): the check runs with every
-    socket connection refused, and without HF_HUB_OFFLINE to hide a download attempt."""
-    from mtqa.fluency import DEFAULT_MODEL, SHIPPED_MODEL, FluencyError, resolve_model
+    """The default model (SmolLM2-135M, installed by the README's test command: missing, this fails):
+    the check runs with every socket connection refused, and without HF_HUB_OFFLINE to hide a
+    download attempt."""
+    from mtqa.fluency import DEFAULT_MODEL, sources
 
+    assert sources.smollm2_gguf() is not None, sources.missing_smollm2_message()
     guard = tmp_path / "guard"
     guard.mkdir()
     (guard / "sitecustomize.py").write_text(NO_NETWORK, encoding="utf-8")
-    try:
-        resolve_model(DEFAULT_MODEL)
-        model = DEFAULT_MODEL
-    except FluencyError:
-        model = SHIPPED_MODEL
+    model = DEFAULT_MODEL
     env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
     env["PYTHONPATH"] = os.pathsep.join([str(guard), str(ROOT), env.get("PYTHONPATH", "")])
     probe = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9))"],
@@ -235,4 +233,6 @@ def test_check_with_the_fluency_model_makes_no_network_call(tmp_path):
     assert "network access attempted" not in r.stderr and "Traceback" not in r.stderr
     import json
 
-    assert json.loads(r.stdout)["documents"][0]["summary"]["fluency"]
+    fluency = json.loads(r.stdout)["documents"][0]["summary"]["fluency"]
+    assert fluency["model"] == DEFAULT_MODEL and fluency["words"] > 0  # the model it names, not a fallback
+    assert "warning" not in r.stderr, r.stderr

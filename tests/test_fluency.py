@@ -22,11 +22,11 @@ from mtqa.fluency import default_model_path
 from mtqa.fluency.text import normalize_with_map, word_units
 from mtqa.lm.normalize import normalize_text
 
-from conftest import ROOT, SEED, run_mtqa
+from conftest import ROOT, SEED, required, run_mtqa
 
 MODEL = default_model_path()
-needs_model = pytest.mark.skipif(MODEL is None or not (MODEL / "model.safetensors").is_file(),
-                                 reason="no shipped model: models/newslm-*/model.safetensors is missing "
+needs_model = required(MODEL is None or not (MODEL / "model.safetensors").is_file(),
+                       "no shipped model: models/newslm-*/model.safetensors is missing "
                                         "(train/export it: see models/README-training.md)")
 
 TEXTS = [
@@ -45,7 +45,7 @@ LONG = " ".join(["The committee, which met in Brussels on Monday, said that the 
 @pytest.fixture(scope="module")
 def engine():
     if MODEL is None:
-        pytest.skip("no shipped model")
+        pytest.fail("no shipped model: models/newslm-*/model.safetensors is missing")
     from mtqa.fluency.engine import get_engine
 
     return get_engine(str(MODEL), "cpu")
@@ -54,7 +54,7 @@ def engine():
 @pytest.fixture(scope="module")
 def engine32():
     if MODEL is None:
-        pytest.skip("no shipped model")
+        pytest.fail("no shipped model: models/newslm-*/model.safetensors is missing")
     from mtqa.fluency.engine import get_engine
 
     return get_engine(str(MODEL), "cpu", precision="fp32")

@@ -18,8 +18,10 @@ import pytest
 
 from mtqa.fluency import default_model_path
 
+from conftest import required
+
 MODEL = default_model_path()
-needs_model = pytest.mark.skipif(MODEL is None, reason="no shipped model (its tokenizer is used here)")
+needs_model = required(MODEL is None, "no shipped model (its tokenizer is used here)")
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
 SENTENCES = [
@@ -50,7 +52,7 @@ def _save(model, path):
 @pytest.fixture(scope="module")
 def llama_dir(tmp_path_factory):
     if MODEL is None:
-        pytest.skip("no shipped model")
+        pytest.fail("no shipped model (its tokenizer is used here)")
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 
@@ -66,7 +68,7 @@ def gpt2_variant_dir(tmp_path_factory):
     """A GPT-2 with layer-index attention scaling: a config the packed forward does not
     implement, so the engine must notice and use the model's own forward."""
     if MODEL is None:
-        pytest.skip("no shipped model")
+        pytest.fail("no shipped model (its tokenizer is used here)")
     import torch
     from transformers import GPT2Config, GPT2LMHeadModel
 

@@ -17,8 +17,10 @@ import yaml
 
 from mtqa.fluency import default_model_path
 
+from conftest import required
+
 MODEL = default_model_path()
-pytestmark = pytest.mark.skipif(MODEL is None, reason="no shipped model (its tokenizer builds the token cache)")
+pytestmark = required(MODEL is None, "no shipped model (its tokenizer builds the token cache)")
 
 SENTENCES = [
     "The minister said on Tuesday that the talks would continue.",

@@ -184,14 +184,19 @@ def test_names_report_lists_spellings_per_entity(tmp_path):
 
 
 def test_names_report_shows_the_language_model_margin():
+    """The names report takes a row's margin from the findings that carry one: NAM004 (the language
+    model's judgement, with the default model) has it, a gazetteer match (NAM001) has none."""
     from mtqa.commands.names import entities
-    from mtqa.document import Document
-    from mtqa.finding import Finding, Severity
-    from mtqa.report import DocumentReport
 
-    doc = Document(source="a.txt", text="Sergei Shoigou met officials.")
-    f = Finding("NAM001", "garbled-name", "name", Severity.WARNING, 0, 14, "Sergei Shoigou", "m", "Sergei Shoigu",
-                0.95, data={"entity": "per:sergei-shoigu", "group": "per:sergei-shoigu", "entry": "per:sergei-shoigu",
-                            "type": "person", "evidence": "e", "lm_margin": 6.7})
-    (row,) = entities([DocumentReport(doc, [f])])
-    assert row["evidence"]["lm_margin"] == 6.7 and row["fixed"] == 1 and row["mentions"][0]["fixed"] is True
+    text = ("Defence Minister Sergei Shoigou visited the naval base at Kronshtadt on Monday. "
+            "Sailors from Kronshtadt took part in the parade, Shoigou said.\n")
+    rep = Checker(Config(select=["NAM001", "NAM004"])).check_text(text, source="a.txt")
+    nam4 = [f for f in rep.findings if f.code == "NAM004"]
+    nam1 = [f for f in rep.findings if f.code == "NAM001"]
+    assert [f.text for f in nam4] == ["Kronshtadt", "Kronshtadt"] and {f.suggestion for f in nam4} == {"Kronstadt"}
+    assert nam1 and all("lm_margin" not in f.data for f in nam1)
+    rows = {r["suggestion"]: r for r in entities([rep])}
+    margin = max(f.data["lm_margin"] for f in nam4)
+    assert margin > 0 and rows["Kronstadt"]["evidence"]["lm_margin"] == round(margin, 3)
+    assert rows["Kronstadt"]["evidence"]["gazetteer"].startswith("none (NAM004")
+    assert rows["Sergei Shoigu"]["evidence"]["lm_margin"] is None

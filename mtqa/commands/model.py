@@ -58,7 +58,7 @@ def calibrate(
     model: Optional[str] = typer.Option(None, "--model", help=MODEL_HELP),
     data: Optional[Path] = typer.Option(None, "--data", help="The shared data folder (default ../shared/data)."),
     texts: Optional[List[str]] = typer.Option(None, "--texts", help="Calibrate on these files/folders of clean news instead (any mtqa input format)."),
-    part: str = typer.Option("auto", "--part", help="Part of the shared clean news: calibration | report | all | "
+    part: str = typer.Option("auto", "--part", help="Part of the shared clean news: calibration | development | report | all | "
                              "calibration:thresholds (auto: that, for a model with a learned detector, which trained "
                              "on calibration:detector; else calibration)."),
     max_words: int = typer.Option(600_000, "--max-words", help="Stop after about this many words (0: all)."),
@@ -77,8 +77,8 @@ def calibrate(
     from mtqa.fluency.cleandata import SUBPARTS
     from mtqa.fluency.scorer import load_detector
 
-    if part not in ("auto", "calibration", "report", "all", *SUBPARTS):
-        raise _die(f"--part must be auto, calibration, report, all or {', '.join(SUBPARTS)}")
+    if part not in ("auto", "calibration", "development", "report", "all", *SUBPARTS):
+        raise _die(f"--part must be auto, calibration, development, report, all or {', '.join(SUBPARTS)}")
     try:
         engine = get_engine(resolve_model(model), device, precision=precision)
     except FluencyError as e:
