@@ -156,3 +156,23 @@ def test_names_report_lists_model_judged_names(tmp_path):
     (row,) = [e for e in json.loads(r.stdout)["entities"] if e["suggestion"] == "Furgal"]
     assert row["spellings"] == [{"spelling": "Furgala", "corrected": 1}]
     assert row["evidence"]["lm_margin"] > 0 and "NAM004" in row["evidence"]["gazetteer"]
+
+
+def test_lexicon_read_back_from_the_cache_equals_the_one_derived(lex):
+    """The indexes a cold start reads back from the user cache (mtqa.derived) answer exactly as the
+    ones derived from the shipped file."""
+    import lzma
+    from importlib import resources
+
+    from mtqa.entities.lexicon import FILE, Lexicon, parse
+    from mtqa.gazetteer.keys import ru_key
+
+    raw = resources.files("mtqa").joinpath("data", "entities", FILE).read_bytes()
+    fresh = Lexicon.from_rows(parse(lzma.decompress(raw).decode("utf-8")))
+    assert len(fresh) == len(lex) > 150_000
+    for w in ("Zelensky", "Krykhovyak", "Kronshtadt", "Sakashvili", "Hemilton", "Moscow", "Bennet", "Qwzx"):
+        assert fresh.knows(w) == lex.knows(w)
+        assert fresh.lookup(w) == lex.lookup(w)
+        assert fresh.by_russian_key(ru_key(w)) == lex.by_russian_key(ru_key(w))
+        assert fresh.by_spelling(w) == lex.by_spelling(w)
+    assert lex.knows("Krychowiak") and not lex.knows("Krykhovyak")
