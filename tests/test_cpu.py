@@ -15,9 +15,18 @@ from mtqa import cpu
 
 
 def omp_settings(stderr: str) -> list[dict[str, str]]:
-    """Each OpenMP runtime's displayed settings (one block per process that loaded torch)."""
-    blocks = re.findall(r"OPENMP DISPLAY ENVIRONMENT BEGIN(.*?)OPENMP DISPLAY ENVIRONMENT END", stderr, re.S)
-    return [dict(re.findall(r"^\s*(\w+) = '([^']*)'", b, re.M)) for b in blocks]
+    """Each OpenMP runtime's displayed settings (one block per process that loaded torch).  Blocks
+    of processes writing at once interleave line by line, so the settings are read line by line:
+    the k-th value of a setting belongs to the k-th block."""
+    n = stderr.count("OPENMP DISPLAY ENVIRONMENT BEGIN")
+    blocks: list[dict[str, str]] = [{} for _ in range(n)]
+    seen: dict[str, int] = {}
+    for key, value in re.findall(r"^\s*(\w+) = '([^']*)'", stderr, re.M):
+        k = seen.get(key, 0)
+        if k < n:
+            blocks[k][key] = value
+        seen[key] = k + 1
+    return blocks
 
 
 def clean_env(**extra) -> dict[str, str]:
@@ -66,8 +75,9 @@ def test_affinity_mask_limits_torch_threads():  # taskset: util-linux, on every 
 
 
 def test_prepare_respects_the_user(monkeypatch):
-    for name in cpu.USER_THREADS + cpu.USER_WAIT:
-        monkeypatch.delenv(name, raising=False)
+    for name in cpu.USER_THREADS + cpu.USER_WAIT:  # setenv first: teardown then restores the variable's
+        monkeypatch.setenv(name, "x")  # absence too (prepare() writes os.environ itself, and a leaked
+        monkeypatch.delenv(name)  # OMP_NUM_THREADS=3 would give later tests' engines 3 threads)
     cpu.prepare(3)
     assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE" and os.environ["OMP_NUM_THREADS"] == "3"
     monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
