@@ -221,7 +221,9 @@ def _file_id(path: Path) -> dict[str, Any] | None:
     except OSError:
         return None
     if st.st_size > SMALL_WEIGHTS:
-        return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "ctime_ns": st.st_ctime_ns, "ino": st.st_ino}
+        from mtqa.fluency.sources import file_stamp
+
+        return file_stamp(path)
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

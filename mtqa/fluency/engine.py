@@ -163,6 +163,11 @@ class Engine:
             self.threads = None
             dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
         self.dtype = dtype
+        self.manifest = None
+        if self.path is not None:
+            from mtqa.fluency.sources import read_manifest
+
+            self.manifest = read_manifest(self.path)
         self._model = None  # the HF model: loaded when a path needs it (see the ``model`` property)
         self.verified = None  # the direct path's verification record (mtqa.fluency.direct), when it ran
         route = self._direct_route(device, quantize)
@@ -182,20 +187,10 @@ class Engine:
                 self._backend.no_truncation()
             if self._backend.padding is not None:
                 self._backend.no_padding()
-        self.manifest = None
-        if self.path is not None:
-            from mtqa.fluency.sources import read_manifest
-
-            self.manifest = read_manifest(self.path)
-        bos = tok.bos_token_id if tok.bos_token_id is not None else tok.eos_token_id
-        forced = (self.manifest or {}).get("bos_token")
-        if forced is not None:  # the token the model separated documents with in pretraining
-            bos = tok.convert_tokens_to_ids(forced)
-        if bos is None:
-            bos = getattr(self.net.config, "bos_token_id", None)
+        bos = self._bos_for(tok, self.net.config)
         if bos is None:
             raise FluencyError(f"{model}: the tokenizer has neither a BOS nor an EOS token to start sentences with")
-        self.bos_id = int(bos)
+        self.bos_id = bos
         self.pad_id = int(tok.pad_token_id if tok.pad_token_id is not None else self.bos_id)
         cfg = self.config = self.net.config
         n_pos = getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", None) or 1024
@@ -276,8 +271,12 @@ class Engine:
             return rec
         self._model = hf_model  # keep it: this process has paid for it
         ok_tok = direct.tokenizers_agree(d_tok, hf_tok)
-        self.tokenizer, self._backend = hf_tok, getattr(hf_tok, "backend_tokenizer", None)
-        self.bos_id = self._bos_for(hf_tok, hf_model.config)
+        bos = self._bos_for(hf_tok, hf_model.config)
+        if bos is None:  # no direct path; __init__ refuses the model through transformers too
+            rec["why"] = "no BOS token"
+            direct.write_record(key, rec)
+            return rec
+        self.tokenizer, self._backend, self.bos_id = hf_tok, getattr(hf_tok, "backend_tokenizer", None), bos
         probe = self._probe_with(hf_model)
         # bf16 is what precision=auto picks only where the CPU multiplies it natively (and the key
         # says which CPU kind verified); elsewhere its emulated check would only cost seconds
@@ -298,18 +297,24 @@ class Engine:
         direct.write_record(key, rec)
         return rec
 
-    def _bos_for(self, tok, cfg) -> int:
+    def _bos_for(self, tok, cfg) -> int | None:
+        """The token every row starts with: the tokenizer's BOS (else EOS), the manifest's
+        ``bos_token`` (what the model separated documents with in pretraining) first, else the
+        config's; None when there is none."""
         bos = tok.bos_token_id if tok.bos_token_id is not None else tok.eos_token_id
-        forced = (self.manifest or {}).get("bos_token") if getattr(self, "manifest", None) else None
-        if forced is None and self.path is not None:
-            from mtqa.fluency.sources import read_manifest
-
-            forced = (read_manifest(self.path) or {}).get("bos_token")
+        forced = (self.manifest or {}).get("bos_token")
         if forced is not None:
             bos = tok.convert_tokens_to_ids(forced)
         if bos is None:
             bos = getattr(cfg, "bos_token_id", None)
-        return int(bos) if bos is not None else 0
+        return None if bos is None else int(bos)
+
+    @staticmethod
+    def _wants_bf16(precision: str) -> bool:
+        """bf16 matrix products: asked for, or ``auto`` on a CPU that multiplies bf16 natively."""
+        from mtqa.fluency import packed
+
+        return precision == "bf16" or (precision == "auto" and packed.native_bf16())
 
     def _pack_verified(self, precision: str):
         """The packed forward on the direct path, choosing the precision as :meth:`_pack` does,
@@ -318,8 +323,7 @@ class Engine:
         from mtqa.fluency import packed
 
         agree = (self.verified or {}).get("agree") or {}
-        if precision == "fp32" or (precision == "auto" and not packed.native_bf16()) or \
-                (precision == "auto" and not agree.get("bf16")):
+        if not self._wants_bf16(precision) or (precision == "auto" and not agree.get("bf16")):
             return packed.from_model(self.net, torch.float32), torch.float32
         return packed.from_model(self.net, torch.bfloat16), torch.bfloat16
 
@@ -372,7 +376,7 @@ class Engine:
                 raise FluencyError(f"{self.model_ref}: --precision bf16 needs a model the packed CPU forward implements "
                                    "(GPT-2 or Llama); others run fp32: in bf16 their scores depend on the batch")
             return None, torch.float32
-        if precision == "fp32" or (precision == "auto" and not packed.native_bf16()):
+        if not self._wants_bf16(precision):
             return exact, torch.float32
         half = packed.from_model(self.model, torch.bfloat16)
         if precision == "auto" and not _agrees(half, probe, 1.5, mean_tol=0.15):  # a model bf16 does not suit

@@ -131,7 +131,7 @@ def verify(folder: Path) -> str | None:
     stamps = _read_stamps(folder)
     fresh = {}
     for name, info in sorted(files.items()):
-        stamp = _stamp(folder / name)
+        stamp = file_stamp(folder / name)
         if stamps.get(name) == {**stamp, "sha256": info.get("sha256")}:
             fresh[name] = stamps[name]
             continue
@@ -146,7 +146,8 @@ def verify(folder: Path) -> str | None:
 STAMPS = ".mtqa-verified.json"
 
 
-def _stamp(path: Path) -> dict:
+def file_stamp(path: Path) -> dict:
+    """Size, mtime, ctime and inode: any write changes the ctime, which no one can set back."""
     st = path.stat()
     return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "ctime_ns": st.st_ctime_ns, "ino": st.st_ino}
 
