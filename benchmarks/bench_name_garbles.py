@@ -81,9 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     for rep, s in zip(checker.check_documents(_docs(sentences)), sentences):
         findings[s] = rep.findings
     elapsed = time.perf_counter() - t0
+    cands, resolves = _candidates(sentences, sorted({it['text'] for it, _ in chosen}), checker)
     names = [*GARBLE_PARTS, "all"] if args.part == "all" else [args.part]
     per = {p: collections.Counter() for p in names}
     forms: dict[str, dict[tuple[str, str], bool]] = {p: {} for p in names}
+    covered: dict[str, dict[tuple[str, str], bool]] = {p: {} for p in names}
+    agree: dict[str, dict[tuple[str, str], bool]] = {p: {} for p in names}
     misses, warned = [], []
     rows = []
     for it, part in chosen:
@@ -92,10 +95,17 @@ def main(argv: list[str] | None = None) -> int:
         if it["label"] == "garble":
             ok = any(corrected(f.suggestion, it["correct"]) for f in over)
             key = (it["text"], it["correct"][0])
+            words = {norm(w) for (s, x, y), ws in cands.items() if s == it["sentence"] and x <= a and b <= y for w in ws}
+            has = ok or any(all(norm(w) in words for w in c.replace("-", " ").split()) or norm(c.split()[-1]) in words
+                            for c in it["correct"])
+            res = resolves.get(it["text"], "")
             for p in {part, args.part}:
                 per[p]["garble"] += 1
                 per[p]["corrected"] += ok
                 forms[p][key] = forms[p].get(key, False) or ok
+                covered[p][key] = covered[p].get(key, False) or has
+                if res and corrected(res, it["correct"]):
+                    agree[p][key] = agree[p].get(key, False) or ok
             if not ok:
                 misses.append((it["text"], it["correct"][0], [(f.code, f.suggestion) for f in over]))
         else:
@@ -119,6 +129,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {p} | {c['corrected']}/{c['garble']} ({c['corrected'] / max(1, c['garble']):.1%}) | "
               f"{nf}/{len(forms[p])} ({nf / max(1, len(forms[p])):.1%}) | "
               f"{c['warned']}/{c['variant']} ({c['warned'] / max(1, c['variant']):.1%}) |")
+    print("\n| part | distinct forms with the right spelling among the candidates "
+          "| forms `mtqa normalize` resolves first (≥ 0.85) | of those corrected in their sentence |")
+    print("|---|---|---|---|")
+    for p in names:
+        nc, na, nk = sum(covered[p].values()), len(agree[p]), sum(agree[p].values())
+        print(f"| {p} | {nc}/{len(covered[p])} ({nc / max(1, len(covered[p])):.1%}) | {na} | {nk}/{na} "
+              f"({nk / max(1, na):.1%}) |")
     if args.show:
         print("\nmissed garbles (form → correction: findings on the span):")
         for m in sorted(set((x[0], x[1], str(x[2])) for x in misses))[: args.show]:
@@ -155,6 +172,33 @@ def leaks(items, parts) -> list[tuple[str, list[str]]]:
         if named:
             out.append((form, named))
     return out
+
+
+def _candidates(sentences, forms, checker):
+    """((sentence, start, end) -> candidate words of the names pipeline for that mention; form ->
+    the spelling ``mtqa normalize`` resolves it to first at confidence ≥ 0.85)."""
+    from mtqa.document import Document
+    from mtqa.names.candidates import _align
+    from mtqa.names.pipeline import collect
+    from mtqa.segment import segment
+
+    gaz = checker.ctx.get("gazetteer")
+    docs = []
+    for i, t in enumerate(sentences):
+        d = Document(source=f"item{i}", text=t)
+        segment(d)
+        docs.append(d)
+    out: dict = {}
+    for g in collect(docs, gaz, lambda s: False):
+        for a, b in g.spans:
+            out.setdefault((sentences[g.doc], a, b), set()).update(
+                w for p in g.proposals for w in p.form.replace("-", " ").split())
+    resolves = {}
+    for form in forms:
+        hits = gaz.lookup(form, top=1, min_confidence=0.85)
+        if hits:
+            resolves[form] = _align(form, hits[0].entry, len(form.split()) > 1)
+    return out, resolves
 
 
 def _docs(texts):

@@ -57,17 +57,17 @@ def test_fix_and_names_say_which_files_they_wrote(tmp_path):
     story = tmp_path / "story.txt"
     story.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     fixed = tmp_path / "story.fixed.txt"
-    r = run_mtqa("fix", story, "-o", fixed)
+    r = run_mtqa("fix", "--no-fluency", story, "-o", fixed)
     assert r.returncode == 0
     assert f"Wrote the fixed text of {story} to {fixed}\n" in r.stderr
     assert "Jabhat al-Nusra" in fixed.read_text(encoding="utf-8")
-    r = run_mtqa("fix", story, "--in-place")
+    r = run_mtqa("fix", "--no-fluency", story, "--in-place")
     n = r.stderr.count(f"{story}: ")  # one line per edit
     assert n > 0 and f"Rewrote {story} in place ({n} edits; no backup kept)\n" in r.stderr
-    r = run_mtqa("fix", story, "--in-place")  # nothing left to fix: nothing rewritten, nothing claimed
+    r = run_mtqa("fix", "--no-fluency", story, "--in-place")  # nothing left to fix: nothing rewritten, nothing claimed
     assert "Rewrote" not in r.stderr
     report = tmp_path / "names.md"
-    r = run_mtqa("names", SEED, "-f", "md", "-o", report)
+    r = run_mtqa("names", "--no-fluency", SEED, "-f", "md", "-o", report)
     assert r.stderr == f"Wrote the names report to {report}\n" and "Jabhat al-Nusra" in report.read_text()
 
 
@@ -159,7 +159,7 @@ def test_names_report_says_what_a_variant_spelling_is():
 
     text = ("Kremlin spokesman Dmitrij Peskov said on Monday that the talks were over.\n\n"
             "Ukrainian President Petr Poroshenko met the speaker in Kyiv.\n")
-    r = run_mtqa("names", "-", "-f", "json", input=text)
+    r = run_mtqa("names", "--no-fluency", "-", "-f", "json", input=text)
     rows = {row["found"]: row for row in json.loads(r.stdout)["corrected"]}
     peskov = rows["Dmitrij Peskov"]["evidence"]
     assert "a variant transliteration of the standard English spelling 'Dmitry Peskov'" in peskov
@@ -186,8 +186,8 @@ sys.stderr.write(f"\\nEXIT {code} HEAVY {','.join(heavy) or '-'}\\n")
     ["check", "--no-fluency", "-f", "json", str(SEED)],
     ["rules"],
     ["normalize", "Dzhebhat an-Nusra"],
-    ["names", str(SEED)],
-    ["fix", str(SEED)],
+    ["names", "--no-fluency", str(SEED)],
+    ["fix", "--no-fluency", str(SEED)],
     ["score", "tests/fixtures/wire/score/hyp.txt", "--ref", "tests/fixtures/wire/score/ref.txt"],
 ], ids=lambda a: " ".join(a[:2]))
 def test_commands_that_score_no_fluency_never_import_torch(args):

@@ -126,7 +126,7 @@ def test_fix_in_place_failure_mid_write_leaves_original(tmp_path):
     assert story.read_bytes() == original
     assert sorted(p.name for p in tmp_path.iterdir()) == ["story.txt"]
     # and without the injected failure the same command does fix the file
-    ok = subprocess.run([sys.executable, "-m", "mtqa", "fix", "--in-place", str(story)], cwd=ROOT,
+    ok = subprocess.run([sys.executable, "-m", "mtqa", "fix", "--no-fluency", "--in-place", str(story)], cwd=ROOT,
                         capture_output=True, text=True, timeout=300)
     assert ok.returncode == 0, ok.stderr
     assert story.read_bytes() != original and b"US Secretary of State" in story.read_bytes()

@@ -65,7 +65,7 @@ def test_plan_takes_non_overlapping_edits_strongest_first():
 def test_fix_cli_prints_without_touching_the_file(mtqa, tmp_path, seed_text):
     p = tmp_path / "seed.txt"
     p.write_bytes(SEED.read_bytes())
-    r = mtqa("fix", p)
+    r = mtqa("fix", "--no-fluency", p)
     assert r.returncode == 0, r.stderr
     assert "Jabhat al-Nusra" in r.stdout and "Josh Earnest" in r.stdout and "(banned in Russia)" in r.stdout
     assert p.read_bytes() == SEED.read_bytes()
@@ -75,11 +75,11 @@ def test_fix_cli_prints_without_touching_the_file(mtqa, tmp_path, seed_text):
 def test_fix_cli_diff_and_output(mtqa, tmp_path):
     p = tmp_path / "seed.txt"
     p.write_bytes(SEED.read_bytes())
-    r = mtqa("fix", p, "--diff")
+    r = mtqa("fix", "--no-fluency", p, "--diff")
     assert r.returncode == 0
     assert "-In turn" in r.stdout and "+In turn" in r.stdout and "+++ b/" in r.stdout
     out = tmp_path / "fixed.txt"
-    r = mtqa("fix", p, "-o", out, "-q")
+    r = mtqa("fix", "--no-fluency", p, "-o", out, "-q")
     assert r.returncode == 0 and r.stdout == "" and r.stderr == ""
     assert "Josh Earnest" in out.read_text(encoding="utf-8")
     assert p.read_bytes() == SEED.read_bytes()
@@ -91,7 +91,7 @@ def test_fix_in_place_keeps_bom_crlf_and_mode_atomically(mtqa, tmp_path):
             "Fighters of the Islamic state (business in Russia) fled.\r\n")
     p.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     os.chmod(p, 0o640)
-    r = mtqa("fix", p, "--in-place")
+    r = mtqa("fix", "--no-fluency", p, "--in-place")
     assert r.returncode == 0, r.stderr
     data = p.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
@@ -101,7 +101,7 @@ def test_fix_in_place_keeps_bom_crlf_and_mode_atomically(mtqa, tmp_path):
     assert stat.S_IMODE(p.stat().st_mode) == 0o640
     assert sorted(x.name for x in tmp_path.iterdir()) == ["story.txt"]  # no temp file left
     before = p.read_bytes()
-    r = mtqa("fix", p, "--in-place")
+    r = mtqa("fix", "--no-fluency", p, "--in-place")
     assert r.returncode == 0 and p.read_bytes() == before and "0 edits" in r.stderr
 
 
@@ -109,17 +109,17 @@ def test_fix_refuses_non_text_and_conflicting_options(mtqa, tmp_path):
     j = tmp_path / "wires.jsonl"
     j.write_text('{"headline": "x", "body": "Militants of dzhebhat an-Nusra attacked."}\n', encoding="utf-8")
     before = j.read_bytes()
-    r = mtqa("fix", j, "--in-place")
+    r = mtqa("fix", "--no-fluency", j, "--in-place")
     assert r.returncode == 2 and "only plain-text files" in r.stderr
     assert j.read_bytes() == before
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("Talks in Kiev resumed.\n", encoding="utf-8")
     b.write_text("Talks in Kiev resumed.\n", encoding="utf-8")
-    r = mtqa("fix", a, b)
+    r = mtqa("fix", "--no-fluency", a, b)
     assert r.returncode == 2 and "several inputs" in r.stderr
-    assert mtqa("fix", a, "--in-place", "-o", b).returncode == 2
-    assert mtqa("fix", tmp_path / "missing.txt").returncode == 2
-    assert mtqa("fix", "-", "--in-place", input="Talks in Kiev resumed.\n").returncode == 2
+    assert mtqa("fix", "--no-fluency", a, "--in-place", "-o", b).returncode == 2
+    assert mtqa("fix", "--no-fluency", tmp_path / "missing.txt").returncode == 2
+    assert mtqa("fix", "--no-fluency", "-", "--in-place", input="Talks in Kiev resumed.\n").returncode == 2
 
 
 def test_fix_several_files_in_place_and_stdin(mtqa, tmp_path):
@@ -127,19 +127,19 @@ def test_fix_several_files_in_place_and_stdin(mtqa, tmp_path):
     d.mkdir()
     (d / "a.txt").write_text("Talks in Kiev resumed on Monday.\n", encoding="utf-8")
     (d / "b.txt").write_text("The group (banned in the Russian Federation) said.\n", encoding="utf-8")
-    r = mtqa("fix", d, "--in-place")
+    r = mtqa("fix", "--no-fluency", d, "--in-place")
     assert r.returncode == 0, r.stderr
     assert (d / "a.txt").read_text(encoding="utf-8") == "Talks in Kyiv resumed on Monday.\n"
     assert (d / "b.txt").read_text(encoding="utf-8") == "The group (banned in Russia) said.\n"
-    r = mtqa("fix", "-", input="Talks in Kiev resumed.\n")
+    r = mtqa("fix", "--no-fluency", "-", input="Talks in Kiev resumed.\n")
     assert r.stdout == "Talks in Kyiv resumed.\n"
 
 
 def test_min_confidence_applies_calques_on_request(mtqa):
     text = "They met in the second half of the day.\n"
-    assert mtqa("fix", "-", input=text).stdout == text
-    assert mtqa("fix", "-", "--min-confidence", "0.7", input=text).stdout == "They met in the afternoon.\n"
-    assert mtqa("fix", "-", "--min-confidence", "2", input=text).returncode == 2
+    assert mtqa("fix", "--no-fluency", "-", input=text).stdout == text
+    assert mtqa("fix", "--no-fluency", "-", "--min-confidence", "0.7", input=text).stdout == "They met in the afternoon.\n"
+    assert mtqa("fix", "--no-fluency", "-", "--min-confidence", "2", input=text).returncode == 2
 
 
 @pytest.mark.parametrize("select", [[], ["--select", "TYP,CAS"]], ids=["all-rules", "select-TYP-CAS"])
@@ -147,7 +147,7 @@ def test_fix_leaves_a_dropped_source_for_the_editor(mtqa, tmp_path, select):
     """"…Dmitry Peskov, reports ." — ATT001: the source was dropped.  Tidying the space away
     (a TYP001 fix) would hide it, also when only typography is selected for fixing."""
     out = tmp_path / "fixed.txt"
-    r = mtqa("fix", SEED, *select, "-o", out)
+    r = mtqa("fix", "--no-fluency", SEED, *select, "-o", out)
     assert r.returncode == 0, r.stderr
     fixed = out.read_text(encoding="utf-8")
     assert "Dmitry Peskov, reports ." in fixed and "TYP001 ' .'" not in r.stderr
@@ -159,7 +159,7 @@ def test_fix_leaves_a_dropped_source_for_the_editor(mtqa, tmp_path, select):
     # a space before a period elsewhere is still fixed
     other = tmp_path / "other.txt"
     other.write_text("The talks were over .\n", encoding="utf-8")
-    assert mtqa("fix", other, *select).stdout == "The talks were over.\n"
+    assert mtqa("fix", "--no-fluency", other, *select).stdout == "The talks were over.\n"
 
 
 def test_plan_keeps_typography_fixes_off_findings_left_for_the_editor():
@@ -201,7 +201,7 @@ def test_fix_gate_lists_only_real_fixable_rules():
 def test_fix_never_lowercases_a_proper_noun_in_a_title(tmp_path):
     p = tmp_path / "wire.txt"
     p.write_text(GATED_TEXT.split("\n\n")[1], encoding="utf-8")
-    r = run_mtqa("fix", str(p), "--unsafe-fixes")
+    r = run_mtqa("fix", "--no-fluency", str(p), "--unsafe-fixes")
     assert r.returncode == 0, r.stderr
     assert r.stdout == p.read_text(encoding="utf-8")  # Kremlin, White House kept
 
@@ -212,7 +212,7 @@ def test_name_below_its_gate_is_reported_not_applied(tmp_path):
     checked = run_mtqa("check", str(p), "--no-fluency", "--format", "json", "--select", "NAM")
     (f,) = json.loads(checked.stdout)["documents"][0]["findings"]
     assert (f["code"], f["suggestion"]) == ("NAM001", "Nancy Pelosi") and f["confidence"] < 0.9
-    safe = run_mtqa("fix", str(p))
+    safe = run_mtqa("fix", "--no-fluency", str(p))
     assert safe.returncode == 0 and safe.stdout == GATED_TEXT
-    unsafe = run_mtqa("fix", str(p), "--unsafe-fixes")
+    unsafe = run_mtqa("fix", "--no-fluency", str(p), "--unsafe-fixes")
     assert unsafe.returncode == 0 and "Speaker Nancy Pelosi refused" in unsafe.stdout

@@ -99,7 +99,7 @@ def test_house_style_picks_one_variant(tmp_path):
     assert bad.returncode == 2 and "Zelenskyy" in bad.stderr
     cfg = tmp_path / "mtqa.toml"
     cfg.write_text('[tool.mtqa]\nhouse-style = { zelensky = "Zelenskiy" }\n', encoding="utf-8")
-    r = run_mtqa("fix", str(p), "--config", str(cfg))
+    r = run_mtqa("fix", "--no-fluency", str(p), "--config", str(cfg))
     assert r.stdout == "President Volodymyr Zelenskiy met Volodymyr Zelenskiy's aides.\n"
 
 
@@ -134,7 +134,7 @@ def test_fix_writes_a_group_all_or_none(tmp_path):
     p = tmp_path / "all.txt"
     p.write_text("As later stated by the press secretary of the White House Josh Ernest, no deal was reached. "
                  "Ernest added that talks would go on, and Ernest's deputy agreed.\n", encoding="utf-8")
-    r = run_mtqa("fix", str(p))
+    r = run_mtqa("fix", "--no-fluency", str(p))
     assert r.returncode == 0, r.stderr
     assert "Ernest" not in r.stdout and r.stdout.count("Earnest") == 3 and "Earnest's deputy" in r.stdout
     # the surname alone is a sure correction (0.93) but the full mention is below the gate (0.82):
@@ -145,8 +145,8 @@ def test_fix_writes_a_group_all_or_none(tmp_path):
     checked = json.loads(run_mtqa("check", str(q), "--no-fluency", "--select", "NAM", "--format",
                                   "json").stdout)["documents"][0]["findings"]
     assert {f["text"]: f["confidence"] >= 0.9 for f in checked} == {"Mateusz Moravetsky": False, "Moravetsky": True}
-    assert run_mtqa("fix", str(q)).stdout == text
-    both = run_mtqa("fix", str(q), "--unsafe-fixes").stdout
+    assert run_mtqa("fix", "--no-fluency", str(q)).stdout == text
+    both = run_mtqa("fix", "--no-fluency", str(q), "--unsafe-fixes").stdout
     assert "Moravetsky" not in both and both.count("Morawiecki") == 2
 
 
@@ -167,7 +167,7 @@ def test_plan_withdraws_a_group_that_loses_an_overlap():
 def test_names_report_lists_spellings_per_entity(tmp_path):
     p = tmp_path / "story.txt"
     p.write_text(STORY + "\n", encoding="utf-8")
-    data = json.loads(run_mtqa("names", str(p), "--format", "json").stdout)
+    data = json.loads(run_mtqa("names", "--no-fluency", str(p), "--format", "json").stdout)
     ents = {e["entity"]: e for e in data["entities"]}
     shoigu = ents["per:sergei-shoigu"]
     assert shoigu["suggestion"] == "Sergei Shoigu"
@@ -177,9 +177,9 @@ def test_names_report_lists_spellings_per_entity(tmp_path):
     assert shoigu["evidence"]["gazetteer"].startswith("per:sergei-shoigu: ")
     assert shoigu["evidence"]["lm_margin"] is None and shoigu["fixed"] == 0
     assert "per:volodymyr-zelensky" not in ents
-    table = run_mtqa("names", str(p)).stdout
+    table = run_mtqa("names", "--no-fluency", str(p)).stdout
     assert "Names by entity" in table and "Shoigou ×2, Sergei Shoigou ×1, Sergei Shoigu" in table
-    md = run_mtqa("names", str(p), "--format", "md").stdout
+    md = run_mtqa("names", "--no-fluency", str(p), "--format", "md").stdout
     assert "## Names by entity" in md and "| per:sergei-shoigu | Sergei Shoigu |" in md
 
 
@@ -188,15 +188,15 @@ def test_names_report_shows_the_language_model_margin():
     model's judgement, with the default model) has it, a gazetteer match (NAM001) has none."""
     from mtqa.commands.names import entities
 
-    text = ("Defence Minister Sergei Shoigou visited the naval base at Kronshtadt on Monday. "
-            "Sailors from Kronshtadt took part in the parade, Shoigou said.\n")
+    text = ("Defence Minister Sergei Shoigou visited the governor of Khabarovsk, Sergei Furgal, in July. "
+            "Thousands of supporters of Furgala marched on Saturday, Shoigou said.\n")
     rep = Checker(Config(select=["NAM001", "NAM004"])).check_text(text, source="a.txt")
     nam4 = [f for f in rep.findings if f.code == "NAM004"]
     nam1 = [f for f in rep.findings if f.code == "NAM001"]
-    assert [f.text for f in nam4] == ["Kronshtadt", "Kronshtadt"] and {f.suggestion for f in nam4} == {"Kronstadt"}
+    assert [f.text for f in nam4] == ["Furgala"] and {f.suggestion for f in nam4} == {"Furgal"}
     assert nam1 and all("lm_margin" not in f.data for f in nam1)
     rows = {r["suggestion"]: r for r in entities([rep])}
     margin = max(f.data["lm_margin"] for f in nam4)
-    assert margin > 0 and rows["Kronstadt"]["evidence"]["lm_margin"] == round(margin, 3)
-    assert rows["Kronstadt"]["evidence"]["gazetteer"].startswith("none (NAM004")
+    assert margin > 0 and rows["Furgal"]["evidence"]["lm_margin"] == round(margin, 3)
+    assert rows["Furgal"]["evidence"]["gazetteer"].startswith("NAM004, the names decision")
     assert rows["Sergei Shoigu"]["evidence"]["lm_margin"] is None

@@ -202,7 +202,7 @@ def sample(tmp_path):
 
 
 def test_names_report_json(mtqa, sample):
-    r = mtqa("names", sample, "--format", "json")
+    r = mtqa("names", "--no-fluency", sample, "--format", "json")
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     rows = {(x["found"], x["suggestion"]): x for x in data["corrected"]}
@@ -217,30 +217,30 @@ def test_names_report_json(mtqa, sample):
 
 
 def test_names_report_table_md_csv(mtqa, sample):
-    t = mtqa("names", sample).stdout
+    t = mtqa("names", "--no-fluency", sample).stdout
     assert "Corrected names" in t and "Unverified transliterations" in t
     assert "dzhebhat an-Nusra" in t and "Jabhat al-Nusra" in t and "Pozdnyshevskiy" in t
-    md = mtqa("names", sample, "--format", "md").stdout
+    md = mtqa("names", "--no-fluency", sample, "--format", "md").stdout
     assert "## Corrected names" in md and "## Unverified transliterations" in md
     assert "| dzhebhat an-Nusra | Jabhat al-Nusra | organisation | 2 |" in md
-    rows = list(csv.DictReader(io.StringIO(mtqa("names", sample, "--format", "csv").stdout)))
+    rows = list(csv.DictReader(io.StringIO(mtqa("names", "--no-fluency", sample, "--format", "csv").stdout)))
     assert {r["section"] for r in rows} == {"corrected", "unverified"}
     nusra = [r for r in rows if r["found"] == "dzhebhat an-Nusra"][0]
     assert nusra["count"] == "2" and nusra["suggestion"] == "Jabhat al-Nusra"
 
 
 def test_names_report_errors_and_bad_format(mtqa, sample, tmp_path):
-    r = mtqa("names", sample, tmp_path / "missing.txt", "--format", "json")
+    r = mtqa("names", "--no-fluency", sample, tmp_path / "missing.txt", "--format", "json")
     assert r.returncode == 2 and "missing.txt" in r.stderr
     assert json.loads(r.stdout)["corrected"]
-    assert mtqa("names", sample, "--format", "xml").returncode == 2
+    assert mtqa("names", "--no-fluency", sample, "--format", "xml").returncode == 2
 
 
 def test_names_report_user_gazetteer_and_output(mtqa, tmp_path):
     p = tmp_path / "a.txt"
     p.write_text("The governor of Tula, Ivan Kuzkyn, resigned.\n", encoding="utf-8")
     out = tmp_path / "names.json"
-    r = mtqa("names", p, "--gazetteer", DESK, "--format", "json", "-o", out)
+    r = mtqa("names", "--no-fluency", p, "--gazetteer", DESK, "--format", "json", "-o", out)
     assert r.returncode == 0 and r.stdout == ""
     data = json.loads(out.read_text(encoding="utf-8"))
     assert [(x["found"], x["suggestion"]) for x in data["corrected"]] == [("Ivan Kuzkyn", "Ivan Kuzkin")]

@@ -78,11 +78,24 @@ def _nam004(checker, text):
 
 
 @needs_smollm2
-def test_model_corrects_a_romanized_foreign_name(nam004):
-    text = "Polish midfielder Grzegorz Krykhovyak scored the winning goal for Lokomotiv."
-    (f,) = _nam004(nam004, text)
-    assert text[f.start:f.end] == "Krykhovyak" and f.suggestion == "Krychowiak"
-    assert f.data["channel"] == "translit" and f.data["lm_margin"] > 0
+def test_the_model_margin_is_evidence_for_a_romanized_foreign_name():
+    """"Krykhovyak" romanizes Крыховяк: the lexicon proposes Krychowiak and SmolLM2 reads it
+    better by many nats; the margin enters the candidate's evidence vector."""
+    from mtqa.document import Document
+    from mtqa.fluency import resolve_model
+    from mtqa.fluency.engine import get_engine
+    from mtqa.gazetteer.resource import get_gazetteer
+    from mtqa.names.evidence import FEATURES
+    from mtqa.names.pipeline import collect
+    from mtqa.segment import segment
+
+    doc = Document(source="t", text="Polish midfielder Grzegorz Krykhovyak scored the winning goal for Lokomotiv.")
+    segment(doc)
+    groups = collect([doc], get_gazetteer(), lambda s: False, engine=get_engine(resolve_model(None), "cpu"))
+    (g,) = [g for g in groups if g.mention.text == "Krykhovyak"]
+    j = [p.form for p in g.proposals].index("Krychowiak")
+    assert "translit" in g.proposals[j].channels and g.margins[j] > 5
+    assert g.vectors[j][FEATURES.index("lm")] > 0.5 and g.vectors[j][FEATURES.index("lm_lexicon")] > 0.5
 
 
 @needs_smollm2
@@ -105,9 +118,13 @@ def test_document_spelling_corrects_every_mention(nam004):
     assert [f.to_dict() for f in _nam004(nam004, text)] == [f.to_dict() for f in found]
 
 
-def test_off_without_the_model():
+def test_runs_without_the_model():
+    """Without a model NAM004 is the names decision's no-model vector: on, no margin in its data."""
     checker = Checker(Config(select=["NAM004"], fluency=False))
-    assert checker.rules == []
+    assert [r.code for r in checker.rules] == ["NAM004"]
+    text = "Chancellor Olaf Sholz agreed to send more air defence systems to Ukraine."
+    (f,) = [f for f in checker.check_text(text, source="t").findings if f.code == "NAM004"]
+    assert f.suggestion == "Olaf Scholz" and f.data["model"] is False and "lm_margin" not in f.data
 
 
 def test_shipped_small_model_judges_document_evidence():
@@ -150,8 +167,9 @@ def test_names_report_lists_model_judged_names(tmp_path):
     p = tmp_path / "story.txt"
     p.write_text("The governor of Khabarovsk, Sergei Furgal, was arrested in July. "
                  "Thousands of supporters of Furgala marched on Saturday.\n", encoding="utf-8")
-    assert "Furgala" not in run_mtqa("names", p, "-f", "json").stdout  # without the model: no NAM004
-    r = run_mtqa("names", "--fluency", p, "-f", "json")
+    # without the model the document's spelling alone is not enough evidence for the decision
+    assert "Furgala" not in run_mtqa("names", "--no-fluency", p, "-f", "json").stdout
+    r = run_mtqa("names", p, "-f", "json")  # the model, as check uses it
     assert r.returncode == 0, r.stderr
     (row,) = [e for e in json.loads(r.stdout)["entities"] if e["suggestion"] == "Furgal"]
     assert row["spellings"] == [{"spelling": "Furgala", "corrected": 1}]

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from mtqa.cli import HOUSE_STYLE_HELP, _die, app, build_config, say_wrote
+from mtqa.cli import HOUSE_STYLE_HELP, MODEL_HELP, _die, app, build_config, say_wrote
 
 
 @app.command()
@@ -24,6 +24,11 @@ def fix(
     gazetteer: Optional[List[str]] = typer.Option(None, "--gazetteer", help="Extra gazetteer file (repeatable)."),
     house_style: Optional[List[str]] = typer.Option(None, "--house-style", help=HOUSE_STYLE_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary on stderr."),
+    fluency: Optional[bool] = typer.Option(None, "--fluency/--no-fluency",
+                                           help="Judge names with the language model, as check does (the default; "
+                                                "NAM004's decision); --no-fluency: its no-model decision, faster, "
+                                                "fewer names corrected."),
+    model: Optional[str] = typer.Option(None, "--model", help=MODEL_HELP),
     unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="Also apply rules not measured precise on clean news (see mtqa/data/fix_gate.tsv) and names below their gate."),
 ) -> None:
     """Apply name, phrase, casing, typography and repetition suggestions above --min-confidence.
@@ -50,7 +55,7 @@ def fix(
 
     if select:  # the guard rules run whatever is selected (their findings are never fixed)
         select = list(select) + list(GUARD_RULES)
-    cfg = build_config(config, select, ignore, None, None, allow, gazetteer, False, None, None, None, None,
+    cfg = build_config(config, select, ignore, None, None, allow, gazetteer, fluency, model, None, None, None,
                        house_style)
     files: list[str] = []
     for p in paths:

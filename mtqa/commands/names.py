@@ -49,8 +49,9 @@ def collect(reports, snippet_width: int = 40) -> dict:
 
 
 def entities(reports) -> list[dict]:
-    """The corrections per entity (NAM001's ``data["entity"]``; for NAM004, which has no
-    gazetteer entry, one spelling's ``data["group"]`` in one document), over all documents.
+    """The corrections per entity (the gazetteer entry, ``data["entity"]``; for a NAM004
+    correction from a lexicon candidate, which has no entry, one spelling's ``data["group"]``
+    in one document), over all documents.
 
     Each row: ``entity`` (the gazetteer id), ``type``, ``suggestion`` (the full name the
     corrections write), ``spellings`` (every spelling of the entity seen in the documents,
@@ -70,8 +71,8 @@ def entities(reports) -> list[dict]:
         doc = rep.document
         applied = {(e.start, e.end) for e in plan(rep.findings, fixable, gate=gate)}
         for f in rep.findings:
-            ent = f.data.get("entity") if f.code == "NAM001" else None
-            if f.code == "NAM004":
+            ent = f.data.get("entity") if f.code in ("NAM001", "NAM004") else None
+            if f.code == "NAM004" and not ent:  # a lexicon candidate: no gazetteer entry
                 ent = f"{doc.name}:{f.data.get('group', '')}"
             if not ent:
                 continue
@@ -87,7 +88,7 @@ def entities(reports) -> list[dict]:
             if f.confidence > row["_conf"] and not linked:
                 row["_conf"] = f.confidence
                 row["evidence"]["gazetteer"] = (
-                    f"none (NAM004, the language model's choice: a {f.data.get('channel', '')} candidate)"
+                    f"NAM004, the names decision (probability {f.confidence:.2f}): {f.data.get('evidence', '')}"
                     if f.code == "NAM004" else f"{f.data.get('entry', ent)}: {f.data.get('evidence', '')}")
             margin = f.data.get("lm_margin")
             if margin is not None:
@@ -218,8 +219,9 @@ def names(
     allow: Optional[List[str]] = typer.Option(None, "--allow", help="Accepted word or name (repeatable)."),
     gazetteer: Optional[List[str]] = typer.Option(None, "--gazetteer", help="Extra gazetteer file (repeatable)."),
     house_style: Optional[List[str]] = typer.Option(None, "--house-style", help=HOUSE_STYLE_HELP),
-    fluency: bool = typer.Option(False, "--fluency/--no-fluency",
-                                 help="Also judge unknown names with the language model (NAM004): slower."),
+    fluency: Optional[bool] = typer.Option(None, "--fluency/--no-fluency",
+                                           help="Judge names with the language model, as check does (the default); "
+                                                "--no-fluency: the names decision without it, faster, fewer names."),
     model: Optional[str] = typer.Option(None, "--model", help=MODEL_HELP),
     input_format: Optional[str] = typer.Option(None, "--input-format", help="Force the reader (text, jsonl, ...)."),
     field: Optional[List[str]] = typer.Option(None, "--field", help="JSON field(s) with the text."),

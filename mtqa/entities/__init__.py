@@ -13,5 +13,6 @@ The pieces, each in its own module:
 * :mod:`mtqa.entities.verify` — the language model's verdict: every suspect's
   sentence re-scored with each candidate in one batch, the margin in nats.
 
-The rule is NAM004 (:mod:`mtqa.rules.names_context`).
+These are sources and helpers of the names pipeline (:mod:`mtqa.names`), whose decision
+is the rule NAM004 (:mod:`mtqa.rules.names_context`).
 """

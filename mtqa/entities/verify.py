@@ -28,11 +28,13 @@ class Query:
     start: int
     end: int
     forms: tuple[str, ...]
+    left: int = LEFT_CHARS  # characters of context before the span, and after it
+    right: int = RIGHT_CHARS
 
 
 def _window(q: Query) -> tuple[str, int, int]:
-    a = max(0, q.start - LEFT_CHARS)
-    b = min(len(q.text), q.end + RIGHT_CHARS)
+    a = max(0, q.start - q.left)
+    b = min(len(q.text), q.end + q.right)
     if a > 0:  # start at a word boundary
         sp = q.text.find(" ", a)
         a = sp + 1 if 0 <= sp < q.start else a
