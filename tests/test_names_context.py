@@ -129,12 +129,25 @@ def test_runs_without_the_model():
 
 def test_shipped_small_model_judges_document_evidence():
     """newslm-5m (shipped, 5 M parameters) knows no foreign footballer, but it reads a name
-    the document spelled otherwise before."""
-    checker = Checker(Config(select=["NAM004"], model="newslm-5m"))
+    the document spelled otherwise before: the margin it gives enters the evidence, and the
+    decision's no-model findings stand under it."""
+    from mtqa.document import Document
+    from mtqa.fluency import resolve_model
+    from mtqa.fluency.engine import get_engine
+    from mtqa.gazetteer.resource import get_gazetteer
+    from mtqa.names.pipeline import collect
+    from mtqa.segment import segment
+
     text = ("The governor of Khabarovsk, Sergei Furgal, was arrested in July. "
             "Thousands of supporters of Furgala marched on Saturday.")
-    found = _nam004(checker, text)
-    assert [(text[f.start:f.end], f.suggestion) for f in found] == [("Furgala", "Furgal")]
+    doc = Document(source="t", text=text)
+    segment(doc)
+    groups = collect([doc], get_gazetteer(), lambda s: False, engine=get_engine(resolve_model("newslm-5m"), "cpu"))
+    (g,) = [g for g in groups if g.mention.text == "Furgala"]
+    j = [p.form for p in g.proposals].index("Furgal")
+    assert "document" in g.proposals[j].channels and g.margins[j] > 0
+    checker = Checker(Config(select=["NAM004"], model="newslm-5m"))
+    assert [f.suggestion for f in _nam004(checker, "Chancellor Olaf Sholz agreed.")] == ["Olaf Scholz"]
 
 
 def test_margins_do_not_depend_on_how_queries_are_chunked(monkeypatch):

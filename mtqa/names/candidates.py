@@ -21,6 +21,7 @@ Sources (a candidate may come from several; each is a channel of the evidence):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
@@ -39,6 +40,10 @@ WIDE_MIN_LETTERS = 6
 #: keeps the likeliest :data:`mtqa.names.pipeline.KEEP` for the language model)
 LIMIT = 24
 CHANNELS = ("lookup", "translit", "ending", "spelling", "document", "translit2")
+_ARTICLE = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|ul)-", re.I)
+#: a lexicon candidate this common in English (wordfreq Zipf) is a word, not a name ("Nighty" is
+#: no garble of "Night")
+MAX_CANDIDATE_ZIPF = 5.0
 _COST = {"document": 0.0, "translit": 0.5, "ending": 1.0, "spelling": 2.0, "translit2": 3.0}
 
 
@@ -80,10 +85,18 @@ def _align(mention: str, entry, pair: bool, after_the: bool = False) -> str:
             return " ".join(words[1:])
         return entry.name
     sk = skeleton(mention)
-    words = sorted({w for n in names for w in n.split() if w[:1].isupper() and len(w) > 1})
+    # the entry's name words, an Arabic article taken off ("al-Zarqawi" stands for "Zarqawi")
+    words = sorted({_ARTICLE.sub("", w) for n in names for w in n.split() if len(w) > 1})
+    words = [w for w in words if w[:1].isupper()]
     if not words:
         return entry.name
     return min(words, key=lambda w: (Levenshtein.distance(skeleton(w), sk), w != entry.name.split()[-1], w))
+
+
+def _common_word(form: str) -> bool:
+    from mtqa.names.evidence import zipf
+
+    return zipf(form) >= MAX_CANDIDATE_ZIPF
 
 
 def _variant(mention: str, form: str) -> bool:
@@ -148,6 +161,8 @@ class Proposer:
             if variant:
                 return []
             for c in cs:
+                if _common_word(c.form):
+                    continue
                 p = get(c.form)
                 if p is None:
                     continue
@@ -184,6 +199,8 @@ class Proposer:
                 found.append((sp, "spelling", _COST["spelling"] + 2.0 * (d - 1), d))
         found.sort(key=lambda x: (x[2], -x[0].prior, x[0].form))
         for sp, channel, cost, d in found[:WIDE_TOP]:
+            if _common_word(sp.form):
+                continue
             form = sp.form if not text[:1].isupper() or sp.form[:1].isupper() else sp.form[:1].upper() + sp.form[1:]
             p = get(form)
             if p is not None and cost < p.channels.get(channel, 99):

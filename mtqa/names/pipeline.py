@@ -55,6 +55,8 @@ class Verdict:
     vector: list
     spans: list = field(default_factory=list)  # the group's mentions this verdict reports
     follows: str = ""  # a surname alone: the full mention whose correction it follows
+    p_rules: float = 0.0  # the no-model vector's probability
+    p_full: "float | None" = None  # the full vector's (with the model, when it re-read the candidate)
 
 
 def _proposer(ctx, gaz):
@@ -67,6 +69,12 @@ def _proposer(ctx, gaz):
     return p
 
 
+def _demonyms() -> frozenset:
+    from mtqa.tables import read_tsv
+
+    return frozenset(r["folded"] for r in read_tsv("casing/demonyms.tsv"))
+
+
 def collect(docs, gaz, is_allowed, engine=None, decision=None) -> list[Group]:
     """Every mention group with candidates in ``docs``, with its evidence; with an ``engine``
     the language model's margins for the candidates the no-model decision lets through."""
@@ -77,8 +85,11 @@ def collect(docs, gaz, is_allowed, engine=None, decision=None) -> list[Group]:
     index = gaz.index
     tokens = index.tokens
 
+    demonym = _demonyms()
+
     def is_common(form: str) -> bool:
-        return zipf(form) >= MAX_COMMON_ZIPF and norm(form) not in tokens
+        """A common English word, or a nationality ("Pakistani", "Filipinos"): not a name to correct."""
+        return (zipf(form) >= MAX_COMMON_ZIPF and norm(form) not in tokens) or form.casefold() in demonym
 
     groups: list[Group] = []
     for di, doc in enumerate(docs):
@@ -172,7 +183,7 @@ def decide(groups, with_lm: bool, decision=None) -> list[Verdict]:
     no-model vector already reports stands: a 135M model's margin on a rare long name
     ("Saakashvili") is weak evidence against a gazetteer match with its first name, so the
     model adds findings and vetoes none.  Each vector keeps false alarms on clean news under
-    half the budget (``python -m mtqa.names.train``).  The probability reported is the
+    a quarter of the budget (``python -m mtqa.names.train``).  The probability reported is the
     larger of the vectors that reached their threshold."""
     from mtqa.names.decision import default_decision
 
@@ -184,15 +195,16 @@ def decide(groups, with_lm: bool, decision=None) -> list[Verdict]:
         for p, v, m in zip(g.proposals, g.vectors, g.margins):
             rules = decision.probability(v, with_lm=False)
             prob = rules if rules >= thr_rules else -1.0
+            full = None
             if with_lm and m is not None:
                 full = decision.probability(v, with_lm=True)
                 if full >= thr_full:
                     prob = max(prob, full)
             if prob >= 0:
-                cands.append((prob, p, v, m if with_lm else None))
+                cands.append((prob, p, v, m if with_lm else None, rules, full))
         if cands:
-            prob, p, v, m = max(cands, key=lambda c: (c[0], c[1].form))
-            best.append(Verdict(g, p, prob, m, v))
+            prob, p, v, m, rules, full = max(cands, key=lambda c: (c[0], c[1].form))
+            best.append(Verdict(g, p, prob, m, v, p_rules=rules, p_full=full))
     best += _linked(groups, best)
     taken: dict[int, list[tuple[int, int]]] = {}
     out = []
@@ -224,5 +236,6 @@ def _linked(groups, verdicts) -> list[Verdict]:
             if g.doc == v.group.doc and not g.mention.pair and g.mention.text == last \
                     and (g.doc, last) not in decided:
                 p = Proposal(fixed, {"document": 0.0}, v.proposal.lookup, v.proposal.entry, 0, v.proposal.prior)
-                out.append(Verdict(g, p, v.probability, v.margin, v.vector, follows=v.group.mention.text))
+                out.append(Verdict(g, p, v.probability, v.margin, v.vector, follows=v.group.mention.text,
+                                   p_rules=v.p_rules, p_full=v.p_full))
     return out

@@ -86,6 +86,9 @@ class NameInContext(Rule):
                     "prior": round(p.prior, 2), "model": engine is not None}
             if vd.margin is not None:
                 data["lm_margin"] = round(vd.margin, 2)
+            data["p_rules"] = round(vd.p_rules, 4)  # each vector's probability (thresholds: decision.py)
+            if vd.p_full is not None:
+                data["p_full"] = round(vd.p_full, 4)
             if p.entry is not None:
                 data["entity"] = p.entry.id
                 data["entry"] = p.entry.id
