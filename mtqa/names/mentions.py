@@ -16,6 +16,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from mtqa.entities.candidates import NAME_TOKEN
+from mtqa.gazetteer.keys import POSSESSIVE
 
 #: a word this common in English (wordfreq Zipf of its lower case) is not a mention
 #: unless the gazetteer holds it
@@ -29,7 +30,6 @@ defender goalkeeper forward player driver champion actor actress singer director
 editor founder ceo tycoon billionaire oligarch activist opposition rapper star captain manager
 """.split())
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w'’.-]*)[ \t]+\Z")
-_POSSESSIVE = re.compile(r"['’]s?$")
 _CAP_AFTER = re.compile(r"[ \t]+[A-Z][a-z]")
 _LOOKBACK = 40
 
@@ -79,7 +79,7 @@ def find_mentions(doc, covered: Covered, is_allowed, is_common) -> list[Mention]
         for m in NAME_TOKEN.finditer(text, s.start, s.end):
             a, b = m.span(1)
             form = m.group(1)
-            poss = _POSSESSIVE.search(form)
+            poss = POSSESSIVE.search(form)
             if poss:  # "Furgala's": the name is the mention, the possessive stays as written
                 form = form[: poss.start()]
                 b = a + len(form)

@@ -59,7 +59,7 @@ class Verdict:
     p_full: "float | None" = None  # the full vector's (with the model, when it re-read the candidate)
 
 
-def _proposer(ctx, gaz):
+def _proposer(gaz):
     from mtqa.entities.lexicon import default_lexicon
 
     p = getattr(gaz, "_names_proposer", None)
@@ -69,23 +69,19 @@ def _proposer(ctx, gaz):
     return p
 
 
-def _demonyms() -> frozenset:
-    from mtqa.tables import read_tsv
-
-    return frozenset(r["folded"] for r in read_tsv("casing/demonyms.tsv"))
-
-
 def collect(docs, gaz, is_allowed, engine=None, decision=None) -> list[Group]:
     """Every mention group with candidates in ``docs``, with its evidence; with an ``engine``
     the language model's margins for the candidates the no-model decision lets through."""
     from mtqa.names.decision import default_decision
 
     decision = decision or default_decision()
-    proposer = _proposer(None, gaz)
+    from mtqa.rules.casing_names import demonyms
+
+    proposer = _proposer(gaz)
     index = gaz.index
     tokens = index.tokens
 
-    demonym = _demonyms()
+    demonym = demonyms()  # folded -> canonical, read once per process
 
     def is_common(form: str) -> bool:
         """A common English word, or a nationality ("Pakistani", "Filipinos"): not a name to correct."""
@@ -99,8 +95,9 @@ def collect(docs, gaz, is_allowed, engine=None, decision=None) -> list[Group]:
         mentions = find_mentions(doc, covered, is_allowed, is_common)
         if not mentions:
             continue
-        names = DocumentNames(m.group(1) for m in NAME_TOKEN.finditer(doc.text))
-        words = frozenset(norm(m.group(1)) for m in NAME_TOKEN.finditer(doc.text))
+        tokens_in_doc = [m.group(1) for m in NAME_TOKEN.finditer(doc.text)]
+        names = DocumentNames(tokens_in_doc)
+        words = frozenset(norm(t) for t in tokens_in_doc)
         # a run that is an accepted name ("Jannik Sinner") vouches for its words
         accepted = Covered((m.start, m.end) for m in mentions if m.pair and index.is_accepted(m.text))
         by_text: dict[str, Group] = {}
