@@ -2,6 +2,7 @@
 
     python benchmarks/bench_name_garbles.py [--model smollm2-135m] [--select NAM] [--no-fluency]
                                            [--part report|development|all] [--show 10] [--leaks]
+                                           [--source none|sentence|document]
 
 Reads ``../shared/data/mt_garbles/wmt21_ru_en_name_garbles.jsonl`` (877 hand-labelled
 occurrences of names in WMT21 ru-en system outputs: 509 ``garble``, 368 ``variant``; its README
@@ -17,7 +18,13 @@ The set is clustered (one footballer is 60 items), so recall is printed per item
 distinct (form, correction) pair.  It is split by entity (``benchmarks/_parts.py``): a form and
 its accepted spellings are one group, so no (form, correction) pair and no correction is in two
 parts; groups the project names (rule examples, README, tests, tables) are ``development``.
-Only the part asked for is checked (default ``report``).  ``--leaks`` lists the report-part
+Only the part asked for is checked (default ``report``).
+
+``--source sentence`` checks each item's sentence with its Russian source line
+(``../shared/data/mt_bitext/wmt21_ru_en``, the line the item's ``segment`` indexes) attached, as
+``mtqa check --input-format lines --source`` does; ``--source document`` checks each system's
+whole news document (its lines joined into one paragraph) with the source document, so
+sentence segmentation and alignment are mtqa's own, and reads each item's span there.  ``--leaks`` lists the report-part
 forms that the project's tracked files name (they must move to development; the run refuses
 to report while there are any).  The sentences are never copied into the repository.
 """
@@ -59,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write per-item results here")
     ap.add_argument("--part", default="report", choices=[*GARBLE_PARTS, "all"])
     ap.add_argument("--leaks", action="store_true", help="list the report-part forms the project names, and stop")
+    ap.add_argument("--source", default="none", choices=["none", "sentence", "document"],
+                    help="check with the Russian original: each sentence with its source line, or whole documents")
     args = ap.parse_args(argv)
     path = args.data / "mt_garbles" / "wmt21_ru_en_name_garbles.jsonl"
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -78,8 +87,12 @@ def main(argv: list[str] | None = None) -> int:
     sentences = sorted({it["sentence"] for it, _ in chosen})
     t0 = time.perf_counter()
     findings = {}
-    for rep, s in zip(checker.check_documents(_docs(sentences)), sentences):
-        findings[s] = rep.findings
+    if args.source == "none":
+        for rep, s in zip(checker.check_documents(_docs(sentences)), sentences):
+            findings[s] = rep.findings
+        where = {id(it): it["sentence"] for it, _ in chosen}
+    else:
+        findings, where = _with_source(args, chosen, checker)
     elapsed = time.perf_counter() - t0
     cands, resolves = _candidates(sentences, sorted({it['text'] for it, _ in chosen}), checker)
     names = [*GARBLE_PARTS, "all"] if args.part == "all" else [args.part]
@@ -91,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for it, part in chosen:
         a, b = it["span"]
-        over = [f for f in findings[it["sentence"]] if f.start < b and a < f.end]
+        over = [f for f in findings.get(where[id(it)], ()) if f.start < b and a < f.end]
         if it["label"] == "garble":
             ok = any(corrected(f.suggestion, it["correct"]) for f in over)
             key = (it["text"], it["correct"][0])
@@ -120,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     n_groups = len(set(k for k, p in zip(garble_groups(items), parts) if keep(p, args.part)))
     print(f"# WMT21 name garbles, part {args.part}: {len(chosen)} items, {n_groups} entity groups, "
           f"{len(sentences)} sentences checked in {elapsed:.1f} s with --select {args.select}"
+          f"{'' if args.source == 'none' else ', with the source (' + args.source + 's)'}"
           f" ({'no model' if args.no_fluency else 'model ' + (args.model or 'default')})")
     print("| part | garbles corrected (items) | distinct forms corrected | variants warned |")
     print("|---|---|---|---|")
@@ -172,6 +186,34 @@ def leaks(items, parts) -> list[tuple[str, list[str]]]:
         if named:
             out.append((form, named))
     return out
+
+
+def _with_source(args, chosen, checker):
+    """Findings keyed by (system, segment), spans relative to the item's line, with the original
+    attached: per line (``sentence``) or per whole document (``document``)."""
+    from _bitext import documents, load
+
+    systems = sorted({it["system"] for it, _ in chosen})
+    bt = load(args.data, systems)
+    lines = {it["segment"] for it, _ in chosen}
+    docs_of = {bt.docids[i] for i in lines}
+    out: dict = {}
+    for system in systems:
+        if args.source == "sentence":
+            pairs = [(k, d) for k, d in documents(bt, system, "lines") if k in lines]
+            for (k, _), rep in zip(pairs, checker.check_documents([d for _, d in pairs])):
+                out[(system, k)] = rep.findings
+        else:
+            pairs = [(k, d) for k, d in documents(bt, system, "paragraphs") if k[0] in docs_of]
+            for ((_, idx, starts), d), rep in zip(pairs, checker.check_documents([d for _, d in pairs])):
+                for f in rep.findings:
+                    for i, st in zip(idx, starts):
+                        if st <= f.start < st + len(bt.sides[system][i]) + 1:
+                            f.start, f.end = f.start - st, f.end - st
+                            out.setdefault((system, i), []).append(f)
+                            break
+    where = {id(it): (it["system"], it["segment"]) for it, _ in chosen}
+    return out, where
 
 
 def _candidates(sentences, forms, checker):

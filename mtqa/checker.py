@@ -105,7 +105,12 @@ class Checker:
 
     def check_paths(self, paths: list[str], options: ReadOptions | None = None) -> Iterator["DocumentReport | ReadError"]:
         opts = options or ReadOptions(fields=self.config.fields, max_bytes=self.config.max_bytes)
-        return self.check_documents(read_paths(paths, opts))
+        items = read_paths(paths, opts)
+        if opts.source:
+            from mtqa.source.pairing import with_sources
+
+            items = with_sources(items, opts, paths)
+        return self.check_documents(items)
 
     # -- post-processing -------------------------------------------------
     def _finish(self, doc: Document, findings: list[Finding]) -> list[Finding]:

@@ -362,6 +362,30 @@ def _input_sizes(paths, opts, limit: int) -> "dict[str, int] | None":
     return sizes
 
 
+SOURCE_HELP = ("The original the inputs were translated from (Russian, Ukrainian): a file, or a directory "
+               "mirroring the inputs; with --input-format lines, line by line. Adds the source-aware checks (SRC).")
+SOURCE_FIELD_HELP = "JSON field(s) holding the original, in order (default: source, then source_text)."
+SOURCE_LANG_HELP = "The original's language (default: detected). ru and uk are checked; any other gets a notice."
+
+
+def source_options(opts, paths: list[str], source, source_field, source_lang) -> None:
+    """Put --source, --source-field and --source-lang into the read options (exit 2 on a bad one)."""
+    if source is not None:
+        if not os.path.exists(source):
+            raise _die(f"--source {source}: no such file or directory")
+        if "-" in paths:
+            raise _die("--source cannot pair with standard input: give the translation as a file")
+        opts.source = source
+        opts.source_inputs = list(paths)
+    if source_field:
+        opts.source_fields = _split(source_field)
+    if source_lang is not None:
+        lang = source_lang.strip().lower()
+        if not lang.isalpha() or len(lang) not in (2, 3):
+            raise _die(f"--source-lang {source_lang!r}: expected a language code such as ru or uk")
+        opts.source_lang = lang
+
+
 @app.command()
 def check(
     paths: List[str] = typer.Argument(..., help="Files, directories (recursive) or - for stdin."),
@@ -390,6 +414,9 @@ def check(
     color: str = typer.Option("auto", "--color", help="auto | always | never"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes that read and check, each with its own rules and model (0: one per CPU; default: one per core when the model runs on 128 kB of input or more, else 1)."),
     ref: Optional[str] = typer.Option(None, "--ref", help="Reference translation (a file, or a directory mirroring the inputs): adds per-document chrF to the report."),
+    source: Optional[str] = typer.Option(None, "--source", help=SOURCE_HELP),
+    source_field: Optional[List[str]] = typer.Option(None, "--source-field", help=SOURCE_FIELD_HELP),
+    source_lang: Optional[str] = typer.Option(None, "--source-lang", help=SOURCE_LANG_HELP),
 ) -> None:
     """Check files and report findings; exit 0 (clean), 1 (findings at --fail-on) or 2 (unreadable input)."""
     from mtqa.checker import Checker
@@ -411,6 +438,7 @@ def check(
                                       and "NO_COLOR" not in os.environ)
     opts = ReadOptions(input_format=input_format, fields=cfg.fields, max_bytes=cfg.max_bytes,
                        include=_split(include), exclude=_split(exclude))
+    source_options(opts, paths, source, source_field, source_lang)
     if jobs is not None and jobs < 0:
         raise _die("--jobs must be 0 (one per CPU) or more")
     if jobs is None:

@@ -118,6 +118,9 @@ class Document:
     # one segment per line (``--input-format lines``): rules that pair marks across
     # sentences (quotes, brackets) read them; findings stay inside this document
     neighbours: "tuple[tuple[str, ...], tuple[str, ...]] | None" = None
+    # the text this document was translated from (``--source``, a JSONL ``source`` field):
+    # a :class:`mtqa.source.Original`; the source-aware checks read it, the others never do
+    original: "object | None" = None
     # filled by the segmenter
     paragraphs: list[Span] = field(default_factory=list)
     sentences: list[Span] = field(default_factory=list)

@@ -157,6 +157,15 @@ def _exit_now() -> None:
 
 
 def _read_unit(unit: Unit, options: ReadOptions) -> Iterator[Any]:
+    items = _read_unit_items(unit, options)
+    if options.source:
+        from mtqa.source.pairing import with_sources
+
+        items = with_sources(items, options, whole_files=unit.fmt is None)
+    yield from items
+
+
+def _read_unit_items(unit: Unit, options: ReadOptions) -> Iterator[Any]:
     from mtqa.readers import read_path, read_stream
 
     if unit.fmt is None:

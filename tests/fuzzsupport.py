@@ -41,8 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def _sentences() -> list[str]:
     out: list[str] = []
     for cls in all_rules():
-        out.extend(cls.flag_examples)
-        out.extend(cls.pass_examples)
+        for ex in (*cls.flag_examples, *cls.pass_examples):
+            out.append(ex.split(" ||| ")[-1])  # a source-aware example: its translation
     for path in (ROOT / "seeds" / "000_5614c2f1ef2c2b4d.txt", ROOT / "tests" / "fixtures" / "wire" / "story.txt"):
         for para in path.read_text(encoding="utf-8").split("\n\n"):
             out.extend(s for s in re.split(r"(?<=[.!?”])\s+", para.strip()) if s)

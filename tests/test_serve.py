@@ -549,3 +549,40 @@ def test_serve_without_the_extra_says_how_to_install():
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and "pip install 'mtqa[serve]'" in r.stderr
+
+
+# -- the original beside the translation (source-aware checks) ----------------------------------------
+
+SOURCE_RU = "Канцлер Олаф Шольц встретился с президентом 14 июля. Боевики «Джебхат ан-Нусра» (запрещена в России) обстреляли город."
+TARGET_EN = "Chancellor Olaf Sholz met the president on July 15. Militants of Jabhat al-Nusra (business in Russia) shelled the city."
+
+
+def test_check_reads_the_original_like_mtqa_check_source(api, tmp_path):
+    (tmp_path / "hyp.txt").write_text(TARGET_EN, encoding="utf-8")
+    (tmp_path / "src.txt").write_text(SOURCE_RU, encoding="utf-8")
+    want, _ = cli_json(str(tmp_path / "hyp.txt"), "--no-fluency", "--source", str(tmp_path / "src.txt"))
+    want = [(f["code"], f["start"], f["end"], f["suggestion"]) for f in want["documents"][0]["findings"]]
+    assert ("SRC001", TARGET_EN.index("15"), TARGET_EN.index("15") + 2, None) in want
+    for body in ({"text": TARGET_EN, "source_text": SOURCE_RU},
+                 {"text": TARGET_EN, "source_text": SOURCE_RU, "source_lang": "ru"},
+                 {"text": TARGET_EN, "source": {"text": SOURCE_RU, "lang": "ru"}}):
+        r = api.post("/v1/check", json=body)
+        assert r.status_code == 200, r.text
+        got = [(f["code"], f["start"], f["end"], f["suggestion"]) for f in r.json()["documents"][0]["findings"]]
+        assert got == want
+    # without the original: no source-aware finding
+    r = api.post("/v1/check", json={"text": TARGET_EN})
+    assert not [f for f in r.json()["documents"][0]["findings"] if f["code"].startswith("SRC")]
+
+
+@pytest.mark.parametrize("body,why", [
+    ({"text": "x", "source_text": ""}, "source_text"),
+    ({"text": "x", "source_lang": "ru"}, "source_lang needs source_text"),
+    ({"text": "x", "source": {"text": "Текст", "langue": "ru"}}, "unknown key"),
+    ({"text": "x", "source_text": "Текст", "source_lang": "russian!"}, "source_lang"),
+])
+def test_a_bad_original_is_a_400_with_a_one_line_reason(api, body, why):
+    r = api.post("/v1/check", json=body)
+    assert r.status_code == 400
+    msg = r.json()["error"]
+    assert why in msg and "\n" not in msg

@@ -46,8 +46,14 @@ class Backfill:
     log: Callable[[str], None] = _stderr  # one line per message; never document text
     read_options: ReadOptions = field(init=False)
 
+    source_fields: "list[str] | None" = None  # the JSON fields / Parquet columns with the original
+    source_lang: "str | None" = None
+
     def __post_init__(self) -> None:
         self.read_options = ReadOptions(fields=self.config.fields, max_bytes=self.config.max_bytes)
+        if self.source_fields:
+            self.read_options.source_fields = list(self.source_fields)
+        self.read_options.source_lang = self.source_lang
 
     def settings(self) -> dict[str, Any]:
         """What the shard files depend on: a re-run with other settings must not resume them."""
@@ -57,7 +63,8 @@ class Backfill:
                 "severity": {k: str(v) for k, v in sorted(c.severity.items())},
                 "per_file_ignores": {k: list(v) for k, v in sorted(c.per_file_ignores.items())},
                 "allow": list(c.allow), "gazetteers": list(c.gazetteers), "house_style": dict(c.house_style),
-                "fluency": c.fluency, "model": c.model, "max_bytes": c.max_bytes}
+                "fluency": c.fluency, "model": c.model, "max_bytes": c.max_bytes,
+                "source_fields": list(self.read_options.source_fields), "source_lang": self.source_lang}
 
     def resolve_shard_size(self) -> int:
         """``shard_size`` as given; else the one the output folder was made with (so a re-run

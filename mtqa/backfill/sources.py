@@ -10,7 +10,9 @@ every run over the same inputs with the same ``shard_size``:
   the whole file, as ``mtqa check`` reports them;
 * a Parquet file (``.parquet``, given by name) is cut every ``shard_size``
   rows; the text comes from the ``--field`` columns (default: headline/title
-  then body/body_text/text, as for JSONL), the record is the 1-based row;
+  then body/body_text/text, as for JSONL), the original it was translated from
+  from the ``--source-field`` column (default ``source``, then ``source_text``),
+  the record is the 1-based row;
 * other files (text, NITF, NewsML-G2, ninjs, HTML — directories are walked as
   ``mtqa check`` walks them) are grouped ``shard_size`` files per shard;
 * an input that does not exist, or a directory with nothing to check, is an
@@ -277,10 +279,10 @@ def _shifted(origin, lines: int):
 
 
 def _read_parquet_rows(shard: Shard, options: ReadOptions) -> Iterator[Item]:
-    from mtqa.readers.jsonl import build_document
+    from mtqa.readers.jsonl import build_document, original_of
 
     try:
-        table = _parquet_slice(shard.path, shard.start, shard.end, parquet_columns(options))
+        table = _parquet_slice(shard.path, shard.start, shard.end, parquet_columns(options) + list(options.source_fields))
     except Exception as e:
         yield ReadError(shard.path, f"cannot read Parquet rows {shard.start + 1}-{shard.end}: {type(e).__name__}")
         return
@@ -294,6 +296,7 @@ def _read_parquet_rows(shard: Shard, options: ReadOptions) -> Iterator[Item]:
             yield ReadError(f"{shard.path}:{record}", doc)
             continue
         doc.origin = None  # no original file to point into: lines and columns are the text's own
+        doc.original = original_of(obj, options)  # a source column: the source-aware checks read it
         yield doc
 
 

@@ -31,6 +31,8 @@ def backfill(
     batch_size: int = typer.Option(64, "--batch-size", help="Documents per model batch in each actor."),
     shard_size: Optional[int] = typer.Option(None, "--shard-size", help="Records (JSONL lines, Parquet rows, files) per shard (default: a 64th of the records, 10 to 1,000; a re-run into the same --output keeps the size it was made with)."),
     field: Optional[List[str]] = typer.Option(None, "--field", help="JSON fields / Parquet columns with the text, in order (default: headline/title then body/body_text/text)."),
+    source_field: Optional[List[str]] = typer.Option(None, "--source-field", help="JSON fields / Parquet columns with the original the text was translated from (default: source, then source_text): adds the source-aware checks."),
+    source_lang: Optional[str] = typer.Option(None, "--source-lang", help="The original's language (default: detected)."),
     select: Optional[List[str]] = typer.Option(None, "--select", help="Rule codes or prefixes to enable."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Rule codes or prefixes to disable."),
     severity: Optional[List[str]] = typer.Option(None, "--severity", help="Override a rule's severity: CODE=error|warning|info."),
@@ -65,7 +67,12 @@ def backfill(
     if address and num_cpus is not None:
         raise _die("--num-cpus applies to a local Ray; a cluster at --address has its own")
     cfg = build_config(config, select, ignore, severity, None, None, None, fluency, model, device, max_bytes, field)
-    job = Backfill(list(paths), output, cfg, fmt=format, shard_size=shard_size, actors=actors, batch_size=batch_size)
+    from mtqa.cli import _split
+
+    if source_lang is not None and (not source_lang.isalpha() or len(source_lang) not in (2, 3)):
+        raise _die(f"--source-lang {source_lang!r}: expected a language code such as ru or uk")
+    job = Backfill(list(paths), output, cfg, fmt=format, shard_size=shard_size, actors=actors, batch_size=batch_size,
+                   source_fields=_split(source_field) or None, source_lang=source_lang.lower() if source_lang else None)
     try:
         with RayEngine(num_cpus=num_cpus, address=address) as engine:
             summary = job.run(engine)

@@ -7,7 +7,8 @@ from typing import List, Optional
 
 import typer
 
-from mtqa.cli import HOUSE_STYLE_HELP, MODEL_HELP, _die, _output, app, build_config, say_wrote
+from mtqa.cli import (HOUSE_STYLE_HELP, MODEL_HELP, SOURCE_FIELD_HELP, SOURCE_HELP, SOURCE_LANG_HELP, _die, _output, app,
+                      build_config, say_wrote, source_options)
 
 FORMATS = ("table", "csv", "md", "json")
 
@@ -36,10 +37,14 @@ def collect(reports, snippet_width: int = 40) -> dict:
                     "found": f.text, "suggestion": f.suggestion, "code": f.code,
                     "type": f.data.get("type") or ("place" if f.code == "NAM003" else ""),
                     "count": 0, "locations": [], "confidence": 0.0, "severity": str(f.severity),
-                    "evidence": f.data.get("evidence", ""), "context": snippet})
+                    "evidence": f.data.get("evidence", ""), "context": snippet,
+                    # with the original (--source): the source word the name renders, as written there
+                    "source": f.data.get("source", "")})
                 if f.confidence > row["confidence"]:
                     row["severity"] = str(f.severity)
                     row["evidence"] = f.data.get("evidence", row["evidence"])
+                if not row["source"] and f.data.get("source"):
+                    row["source"] = f.data["source"]
             row["count"] += 1
             row["locations"].append(loc)
             row["confidence"] = max(row["confidence"], round(f.confidence, 4))
@@ -121,7 +126,7 @@ def render(data: dict, fmt: str) -> str:
 
     if fmt == "json":
         return json.dumps({"schema": "mtqa-names/1", **data}, ensure_ascii=False, indent=2) + "\n"
-    cols = ["found", "suggestion", "type", "count", "locations", "confidence", "evidence", "context"]
+    cols = ["found", "suggestion", "type", "count", "locations", "confidence", "evidence", "context", "source"]
     ucols = ["found", "count", "locations", "confidence", "evidence", "context"]
     if fmt == "csv":
         buf = io.StringIO()
@@ -129,10 +134,10 @@ def render(data: dict, fmt: str) -> str:
         w.writerow(["section", *cols])
         for r in data["corrected"]:
             w.writerow(["corrected", r["found"], r["suggestion"], r["type"], r["count"], " ".join(r["locations"]),
-                        f"{r['confidence']:.2f}", r["evidence"], r["context"]])
+                        f"{r['confidence']:.2f}", r["evidence"], r["context"], r.get("source", "")])
         for r in data["unverified"]:
             w.writerow(["unverified", r["found"], "", "", r["count"], " ".join(r["locations"]),
-                        f"{r['confidence']:.2f}", r["evidence"], r["context"]])
+                        f"{r['confidence']:.2f}", r["evidence"], r["context"], ""])
         return buf.getvalue()
     if fmt == "md":
         def esc(s) -> str:
@@ -144,7 +149,7 @@ def render(data: dict, fmt: str) -> str:
             for r in data["corrected"]:
                 out.append("| " + " | ".join(esc(x) for x in (r["found"], r["suggestion"], r["type"], r["count"],
                                                                _locs(r), f"{r['confidence']:.2f}", r["evidence"],
-                                                               r["context"])) + " |")
+                                                               r["context"], r.get("source", ""))) + " |")
         else:
             out.append("No garbled names found.")
         out += ["", "## Unverified transliterations", ""]
@@ -173,7 +178,8 @@ def render(data: dict, fmt: str) -> str:
              for r in data["corrected"]]
     lines += _table(rows) if data["corrected"] else ["  (none)"]
     for r in data["corrected"]:
-        lines.append(f"  {r['found']} → {r['suggestion']}: {r['evidence']}")
+        src = f" (the original: {r['source']})" if r.get("source") else ""
+        lines.append(f"  {r['found']}{src} → {r['suggestion']}: {r['evidence']}")
         lines.append(f"      …{r['context']}…")
     lines += ["", "Unverified transliterations"]
     urows = [("FOUND", "COUNT", "LOCATIONS")] + [(r["found"], str(r["count"]), _locs(r)) for r in data["unverified"]]
@@ -225,6 +231,9 @@ def names(
     model: Optional[str] = typer.Option(None, "--model", help=MODEL_HELP),
     input_format: Optional[str] = typer.Option(None, "--input-format", help="Force the reader (text, jsonl, ...)."),
     field: Optional[List[str]] = typer.Option(None, "--field", help="JSON field(s) with the text."),
+    source: Optional[str] = typer.Option(None, "--source", help=SOURCE_HELP),
+    source_field: Optional[List[str]] = typer.Option(None, "--source-field", help=SOURCE_FIELD_HELP),
+    source_lang: Optional[str] = typer.Option(None, "--source-lang", help=SOURCE_LANG_HELP),
 ) -> None:
     """The corrected-names report: every garbled name with its suggestion, count, locations,
     confidence and evidence, the unverified transliterations in a separate section, and the
@@ -238,6 +247,7 @@ def names(
                        house_style)
     checker = Checker(cfg)
     opts = ReadOptions(input_format=input_format, fields=cfg.fields, max_bytes=cfg.max_bytes)
+    source_options(opts, paths, source, source_field, source_lang)
     reports = []
     status = 0
     for item in checker.check_paths(paths, opts):

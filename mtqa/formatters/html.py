@@ -251,6 +251,7 @@ class HtmlFormatter(Formatter):
             classes = f"hl sev-{f0.severity} fam-{_slug(f0.family)}" + (" multi" if len(ids) > 1 else "")
             w(f'<mark class="{classes}" tabindex="0" data-f="{" ".join(map(str, ids))}"{sattr}>{piece}</mark>')
         w("</div>\n")
+        original = _original_sentences(doc)
         if findings:
             w('<ol class="flist" aria-label="findings">\n')
             for i, f in enumerate(findings):
@@ -262,7 +263,12 @@ class HtmlFormatter(Formatter):
                 if f.suggestion is not None:
                     w(f' <span class="arrow">→</span> <span class="sugg">{esc(_short(f.suggestion, 60) or "(delete)")}</span>')
                 w(f'</div><div class="fl-msg">{esc(f.message)}'
-                  f' <span class="conf" title="confidence">{_fmt_conf(f.confidence)}</span></div></li>\n')
+                  f' <span class="conf" title="confidence">{_fmt_conf(f.confidence)}</span></div>')
+                src = original(f.start) if original else None
+                if src:  # with the original (--source): the source sentence(s) this sentence translates
+                    w(f'<div class="fl-src"><span class="src-lbl">original</span> '
+                      f'<span lang="{esc(src[1])}">{esc(_short(src[0], 400))}</span></div>')
+                w('</li>\n')
             w("</ol>")
         w("</div>\n")
         data = [{"code": f.code, "rule": f.rule, "family": f.family, "severity": str(f.severity),
@@ -406,6 +412,24 @@ def _short(s: str, n: int = 80) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+def _original_sentences(doc):
+    """offset -> (the original's sentences aligned to the sentence at offset, their language),
+    or None when the document has no original the source-aware checks read."""
+    if getattr(doc, "original", None) is None:
+        return None
+    from mtqa.source.view import view
+
+    v = view(doc)
+    if v is None:
+        return None
+
+    def at(offset: int):
+        idx = v.source_for(doc.sentence_index(offset))
+        return (v.source_text(idx), v.original.language) if idx else None
+
+    return at
+
+
 def _sentence_lookup(sentences: list[dict[str, Any]]):
     import bisect
 
@@ -507,6 +531,8 @@ color:var(--muted);white-space:nowrap}
 .fl-fix .arrow{color:var(--muted)}
 .fl-fix .sugg{color:var(--ok);font-weight:600}
 .fl-msg{color:var(--muted);font-size:12.5px}
+.fl-src{font-size:12.5px;margin-top:3px;border-left:3px solid #d0d7de;padding-left:6px}
+.fl-src .src-lbl{font-size:11px;text-transform:uppercase;color:var(--muted);margin-right:4px}
 .fl-msg .conf{font-variant-numeric:tabular-nums;background:#eaeef2;border-radius:8px;padding:0 6px;font-size:11px;
 color:#424a53}
 @media (max-width:900px){.doc-body{grid-template-columns:1fr}.flist{position:static;max-height:none;

@@ -20,8 +20,11 @@ FEATURES = (
     "bias", "lookup", "lookup_hi", "entry", "ch_translit", "ch_ending", "ch_spelling", "ch_document", "ch_translit2",
     "cost", "key_edits", "lev", "skel_eq", "rk_dist", "short", "m_zipf", "m_known", "m_caps", "m_suspect",
     "c_prior", "c_zipf", "sig", "context", "first_agree", "title", "pair", "next_cap", "doc_cand", "lm", "lm_pos", "lm_dtok", "lm_lexicon", "lm_entry",
+    "src_link", "src_ok", "src_cand", "src_best", "src_est", "src_dist", "src_case", "src_roman", "src_gaz",
 )
 LM_FEATURES = ("lm", "lm_pos", "lm_dtok", "lm_lexicon", "lm_entry")
+#: the original's evidence (a check with ``--source``): 0 without one
+SOURCE_FEATURES = ("src_link", "src_ok", "src_cand", "src_best", "src_est", "src_dist", "src_case", "src_roman", "src_gaz")
 #: context keywords of a gazetteer entry count within this many characters of the mention
 CONTEXT_RADIUS = 400
 
@@ -69,8 +72,11 @@ def _first_agree(mention, proposal, lexicon) -> float:
     return -1.0 if lexicon.knows(mention.first) or zipf(mention.first) >= 3.0 else -0.5
 
 
-def vector(mention, proposal, text: str, lexicon, suspect: bool, doc_words: frozenset, margin: float | None) -> list[float]:
-    """The evidence for replacing ``mention`` with ``proposal`` (a list in :data:`FEATURES` order)."""
+def vector(mention, proposal, text: str, lexicon, suspect: bool, doc_words: frozenset, margin: float | None,
+           source=None) -> list[float]:
+    """The evidence for replacing ``mention`` with ``proposal`` (a list in :data:`FEATURES` order).
+    ``source``: the mention's link to a name of its aligned source sentence
+    (:class:`mtqa.names.pipeline.SourceLink`), when the check has the original."""
     from mtqa.gazetteer.matcher import signature
 
     m, c = mention.text, proposal.form
@@ -117,7 +123,37 @@ def vector(mention, proposal, text: str, lexicon, suspect: bool, doc_words: froz
         "lm_lexicon": 0.0,
         "lm_entry": 0.0,
     }
+    v.update(_source_features(source, c))
     return [v[f] for f in FEATURES]
+
+
+def _source_features(link, form: str) -> dict:
+    """``src_link``: the mention stands for a name of its source sentence; ``src_ok``: the mention
+    is itself one of that name's renderings; ``src_cand`` / ``src_best``: the candidate is one /
+    the best of them; ``src_est``: and an established one (gazetteer or lexicon, not only a
+    romanization); ``src_dist``: how far the mention's Russian key is from the name's (0-1);
+    ``src_case``: the mention spells the source word's case form, not its nominative
+    ("Furgala" for Фургала, whose nominative is Фургал); ``src_roman``: the mention is a
+    romanization of the nominative (Krykhovyak for Крыховяк: right unless English spells the
+    name its own way, Krychowiak); ``src_gaz``: the candidate is the curated gazetteer's English
+    name for the source word (Шольц → Scholz), the most trusted rendering."""
+    if link is None:
+        return {f: 0.0 for f in SOURCE_FEATURES}
+    sn = link.name
+    word = form.split()[-1] if link.word_last else form
+    n = norm(word)
+    chan = next((ch for s, (ch, _) in sn.spellings.items() if norm(s) == n), None)
+    return {
+        "src_link": 1.0,
+        "src_ok": float(link.ok),
+        "src_cand": float(sn.accepts(word)),
+        "src_best": float(bool(sn.best) and norm(sn.best) == n),
+        "src_est": float(chan in ("gazetteer", "lexicon")),
+        "src_dist": min(link.distance, 0.5) / 0.5,
+        "src_case": float(link.case_form),
+        "src_roman": float(link.roman),
+        "src_gaz": float(chan == "gazetteer"),
+    }
 
 
 def explain(vec: list[float], margin: float | None) -> str:
@@ -141,4 +177,6 @@ def explain(vec: list[float], margin: float | None) -> str:
         parts.append("the spelling as written is unattested")
     if margin is not None:
         parts.append(f"the language model prefers it by {margin:+.2f} nats")
+    if v["src_cand"]:
+        parts.append("the source spells it so")
     return "; ".join(parts)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mtqa.entities.candidates import NAME_TOKEN, DocumentNames
-from mtqa.gazetteer.keys import norm
+from mtqa.gazetteer.keys import norm, ru_key
 from mtqa.names.candidates import Proposal, Proposer
 from mtqa.names.evidence import vector, zipf
 from mtqa.names.mentions import MAX_COMMON_ZIPF, Covered, Mention, find_mentions
@@ -34,6 +34,18 @@ RIGHT_CHARS = 40
 
 
 @dataclass
+class SourceLink:
+    """A mention's link to a name of its aligned source sentence (``--source``)."""
+
+    name: object  # mtqa.source.entities.SourceName
+    distance: float  # normalised Russian-key distance (0: the same key)
+    ok: bool  # the mention is one of the name's renderings
+    case_form: bool  # the mention spells the source word's case form, not its nominative
+    word_last: bool  # the link is the last word of a two-word mention ("Olaf Sholz" -> Шольц)
+    roman: bool = False  # the mention's Russian key is the nominative's (a romanization of it)
+
+
+@dataclass
 class Group:
     """All mentions of one spelling in a document, and the candidates for them."""
 
@@ -44,6 +56,7 @@ class Group:
     vectors: list = field(default_factory=list)  # per proposal, no margin
     margins: list = field(default_factory=list)  # per proposal: nats, or None (not scored)
     suspect: bool = False
+    src: "SourceLink | None" = None  # with the original: the name the mention stands for
 
 
 @dataclass
@@ -57,6 +70,7 @@ class Verdict:
     follows: str = ""  # a surname alone: the full mention whose correction it follows
     p_rules: float = 0.0  # the no-model vector's probability
     p_full: "float | None" = None  # the full vector's (with the model, when it re-read the candidate)
+    p_source: "float | None" = None  # the source vector's (a mention linked to a name of the original)
 
 
 def _proposer(gaz):
@@ -88,7 +102,9 @@ def collect(docs, gaz, is_allowed, engine=None, decision=None) -> list[Group]:
         return (zipf(form) >= MAX_COMMON_ZIPF and norm(form) not in tokens) or form.casefold() in demonym
 
     groups: list[Group] = []
+    use_source = decision.has_source or getattr(decision, "collect_source", False)
     for di, doc in enumerate(docs):
+        sources = _SourceNames(doc, gaz, proposer.lexicon) if use_source and doc.original is not None else None
         # what NAM001 corrects and NAM003 restyles is judged; an unverified transliteration
         # (NAM002, information only) is a mention like any other
         covered = Covered((h.start, h.end) for h in gaz.analyze(doc, is_allowed) if h.kind != "unverified")
@@ -110,11 +126,19 @@ def collect(docs, gaz, is_allowed, engine=None, decision=None) -> list[Group]:
                 after_the = doc.text[max(0, m.start - 4):m.start].lower() == "the "
                 g.proposals = proposer.propose(m, names, after_the)
                 g.suspect = (not m.pair) and proposer.suspect(m.text)
-                vs = [vector(m, p, doc.text, proposer.lexicon, g.suspect, words, None) for p in g.proposals]
+                if sources is not None:
+                    g.src = sources.link(m)
+                    if g.src is not None and not g.src.ok:
+                        g.proposals = _with_source_proposals(m, g.src, g.proposals, proposer.lexicon)
+                vs = [vector(m, p, doc.text, proposer.lexicon, g.suspect, words, None, g.src) for p in g.proposals]
                 # the cascade's first step: the no-model decision ranks every candidate, the
-                # likeliest few go on (to the language model, when there is one)
-                ranked = sorted(range(len(vs)), key=lambda j: (-decision.probability(vs[j], with_lm=False),
-                                                                g.proposals[j].form))[:KEEP]
+                # likeliest few go on (to the language model, when there is one); a mention
+                # linked to the original is ranked by the source vector, and keeps the
+                # source's own spellings
+                model = "source" if g.src is not None and decision.has_source else "rules"
+                ranked = sorted(range(len(vs)), key=lambda j: (-decision.probability(vs[j], model=model),
+                                                                g.proposals[j].form))
+                ranked = ranked[:KEEP] + [j for j in ranked[KEEP:] if "source" in g.proposals[j].channels]
                 g.proposals = [g.proposals[j] for j in ranked]
                 g.vectors = [vs[j] for j in ranked]
                 g.margins = [None] * len(g.proposals)
@@ -130,6 +154,8 @@ def _score(groups, docs, engine, decision) -> None:
 
     queries, owners = [], []
     for gi, g in enumerate(groups):
+        if g.src is not None and g.src.ok and decision.has_source:
+            continue  # the original vouches for the spelling: nothing to re-read
         keep = [j for j, v in enumerate(g.vectors) if decision.probability(v, with_lm=False) >= LM_GATE][:LM_TOP]
         if not keep:
             continue
@@ -188,6 +214,13 @@ def decide(groups, with_lm: bool, decision=None) -> list[Verdict]:
     thr_rules, thr_full = decision.threshold(False), decision.threshold(True)
     best: list[Verdict] = []
     for g in groups:
+        if g.src is not None and decision.has_source:
+            if g.src.ok:
+                continue  # the original vouches for the spelling: a variant, never a garble
+            v = _decide_source(g, decision)
+            if v is not None:
+                best.append(v)
+                continue
         cands = []
         for p, v, m in zip(g.proposals, g.vectors, g.margins):
             rules = decision.probability(v, with_lm=False)
@@ -216,6 +249,103 @@ def decide(groups, with_lm: bool, decision=None) -> list[Verdict]:
         spans.extend(vd.spans)
         out.append(vd)
     return sorted(out, key=lambda x: (x.group.doc, x.group.mention.start))
+
+
+def _decide_source(g: Group, decision) -> "Verdict | None":
+    """A mention linked to a name of the original, not one of its renderings: the source
+    vector's verdict (when it reaches its threshold; else the target-only vectors decide, as
+    without the original).  A rendering the source vouches for is never reported."""
+    thr = decision.threshold(model="source")
+    cands = []
+    for p, v in zip(g.proposals, g.vectors):
+        ps = decision.probability(v, model="source")
+        if ps >= thr:
+            cands.append((ps, p, v))
+    if not cands:
+        return None
+    ps, p, v = max(cands, key=lambda c: (c[0], c[1].form))
+    return Verdict(g, p, ps, None, v, p_rules=decision.probability(v, with_lm=False), p_source=ps)
+
+
+class _SourceNames:
+    """The names of a document's original, sentence by sentence, and the link of a mention to
+    one of the names of its aligned source sentences."""
+
+    def __init__(self, doc, gaz, lexicon):
+        from mtqa.source.view import view
+
+        self.doc = doc
+        self.view = view(doc)
+        self._names: dict[int, list] = {}
+        self._renderer = _renderer(gaz, lexicon)
+
+    def names(self, i: int) -> list:
+        got = self._names.get(i)
+        if got is None:
+            from mtqa.source.entities import source_names
+
+            orig = self.view.original
+            a, b = self.view.src[i]
+            got = source_names(orig.text[a:b], orig.language)
+            for n in got:
+                n.start, n.end = n.start + a, n.end + a
+                self._renderer.render(n, orig.language)
+            self._names[i] = got
+        return got
+
+    def link(self, m) -> "SourceLink | None":
+        if self.view is None:
+            return None
+        from mtqa.source.entities import link
+
+        ti = self.doc.sentence_index(m.start)
+        cands = [n for i in self.view.source_for(ti) for n in self.names(i)]
+        if not cands:
+            return None
+        word_last = False
+        got = link(m.text, cands)
+        if got is None and m.pair:
+            got, word_last = link(m.text.split()[-1], cands), True
+        if got is None:
+            return None
+        sn, d = got
+        form = m.text.split()[-1] if word_last else m.text
+        ok = sn.accepts(form)
+        case_form = (not ok) and norm(sn.surface) != norm(sn.lemma) and ru_key(form) == ru_key(sn.surface)
+        roman = ru_key(form) == ru_key(sn.lemma)
+        return SourceLink(sn, d, ok, case_form, word_last, roman)
+
+
+def _renderer(gaz, lexicon):
+    from mtqa.source.entities import Renderer
+
+    r = getattr(gaz, "_source_renderer", None)
+    if r is None:
+        r = gaz._source_renderer = Renderer(gaz, lexicon)
+    return r
+
+
+#: how many of a source name's spellings become candidates, and what each channel costs
+SOURCE_TOP = 3
+_SOURCE_COST = {"gazetteer": 0.0, "lexicon": 0.5, "romanized": 1.0}
+
+
+def _with_source_proposals(m, src: SourceLink, proposals: list, lexicon) -> list:
+    """The candidates with the linked source name's best spellings added (channel ``source``)."""
+    by_norm = {norm(p.form): p for p in proposals}
+    words = m.text.split()
+    for s, (channel, prior) in list(src.name.spellings.items())[:SOURCE_TOP]:
+        form = " ".join([*words[:-1], s]) if src.word_last else s
+        k = norm(form)
+        if not k or k == norm(m.text):
+            continue
+        p = by_norm.get(k)
+        if p is None:
+            sp = lexicon.lookup(form)
+            p = by_norm[k] = Proposal(form, prior=max((x.prior for x in sp), default=0.0))
+            proposals = [*proposals, p]
+        p.channels["source"] = min(p.channels.get("source", 9.0), _SOURCE_COST[channel])
+    return proposals
 
 
 def _linked(groups, verdicts) -> list[Verdict]:

@@ -53,6 +53,13 @@ class ReadOptions:
     max_bytes: int = 10_000_000
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
+    # the original each document was translated from (mtqa.source.pairing): a file or a
+    # directory mirroring the inputs (``--source``), the JSON fields that hold it
+    # (``--source-field``) and its language (``--source-lang``; None: detected)
+    source: str | None = None
+    source_fields: list[str] = field(default_factory=lambda: ["source", "source_text"])
+    source_lang: str | None = None
+    source_inputs: list[str] = field(default_factory=list)  # the roots a --source DIR mirrors
 
 
 Item = Union[Document, ReadError]

@@ -61,9 +61,19 @@ class JsonlReader(Reader):
             if isinstance(doc, str):
                 yield ReadError(where, doc)
             else:
+                doc.original = original_of(obj, options)
                 yield doc
         if not seen_any:
             yield ReadError(source, "empty file: no JSON records")
+
+
+def original_of(obj: dict[str, Any], options: ReadOptions):
+    """The record's original (its ``source`` field...), or None: :mod:`mtqa.source.pairing`."""
+    if not any(isinstance(obj.get(f), str) for f in options.source_fields):
+        return None
+    from mtqa.source.pairing import from_field
+
+    return from_field(obj, options)
 
 
 def pick_fields(obj: dict[str, Any], wanted: list[str]) -> list[str]:

@@ -228,4 +228,7 @@ class NinjsReader(Reader):
             if not doc.text.strip():
                 yield ReadError(where(index), "no text to check")
                 continue
+            from mtqa.readers.jsonl import original_of
+
+            doc.original = original_of(obj, options)
             yield doc

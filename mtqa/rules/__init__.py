@@ -12,6 +12,7 @@ REP      repetition   ``mtqa/rules/repetition.py``
 NAM      name         ``mtqa/rules/names.py``, ``mtqa/rules/names_context.py``
 PHR      phrase       ``mtqa/rules/phrases.py``
 FLU      fluency      ``mtqa/rules/fluency.py``
+SRC      source       ``mtqa/rules/source.py`` (with the original: ``--source``)
 =======  ===========  ==========================================
 """
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 from mtqa.importing import import_listed
 from mtqa.rules.base import REGISTRY, Rule, matches_code, register
 
-FAMILY_MODULES = ("casing", "casing_names", "quotes", "attribution", "typography", "language", "repetition", "names", "names_context", "phrases", "fluency")
+FAMILY_MODULES = ("casing", "casing_names", "quotes", "attribution", "typography", "language", "repetition", "names", "names_context", "phrases", "fluency", "source")
 
 __all__ = ["REGISTRY", "Rule", "all_rules", "get_rule", "matches_code", "register", "unknown_selector"]
 

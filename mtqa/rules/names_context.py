@@ -89,6 +89,12 @@ class NameInContext(Rule):
             data["p_rules"] = round(vd.p_rules, 4)  # each vector's probability (thresholds: decision.py)
             if vd.p_full is not None:
                 data["p_full"] = round(vd.p_full, 4)
+            src = g.src
+            if src is not None:  # with the original: the source word the mention renders
+                data["source"] = doc.original.text[src.name.start:src.name.end]
+                data["source_lemma"] = src.name.lemma
+            if vd.p_source is not None:
+                data["p_source"] = round(vd.p_source, 4)
             if p.entry is not None:
                 data["entity"] = p.entry.id
                 data["entry"] = p.entry.id

@@ -26,7 +26,7 @@ from mtqa.serve.errors import bad_request
 from mtqa.serve.settings import Settings
 
 OPTION_KEYS = frozenset({"select", "ignore", "severity", "fail_on", "fluency", "model"})
-DOCUMENT_KEYS = frozenset({"text", "document", "format", "source", "fields"})
+DOCUMENT_KEYS = frozenset({"text", "document", "format", "source", "fields", "source_text", "source_lang"})
 MAX_SOURCE = 300  # characters of a caller-given source name
 
 
@@ -169,8 +169,18 @@ def read_documents(item: Any, settings: Settings, default_source: str, where: st
     if not isinstance(item, dict):
         raise bad_request(f"{where}: expected a JSON object with \"text\" or \"document\"")
     source = item.get("source", default_source)
+    original = None
+    if isinstance(source, dict):  # {"text": the original, "lang": "ru"}: the source-aware checks read it
+        original = _original(source.get("text"), source.get("lang"), where, settings, "source")
+        reject_unknown(source, {"text", "lang"}, f"{where}: source")
+        source = default_source
+    elif "source_text" in item:
+        original = _original(item["source_text"], item.get("source_lang"), where, settings, "source_text")
+    elif "source_lang" in item:
+        raise bad_request(f"{where}: source_lang needs source_text (the original)")
     if not isinstance(source, str) or not source or len(source) > MAX_SOURCE:
-        raise bad_request(f"{where}: source must be a non-empty string of at most {MAX_SOURCE} characters")
+        raise bad_request(f"{where}: source must be a document name (a non-empty string of at most {MAX_SOURCE} "
+                          f"characters) or the original as {{\"text\": ..., \"lang\": ...}}")
     has_text, has_doc = "text" in item, "document" in item
     if has_text == has_doc:
         raise bad_request(f"{where}: give either \"text\" (plain text) or \"document\" (with \"format\")")
@@ -186,7 +196,9 @@ def read_documents(item: Any, settings: Settings, default_source: str, where: st
     value = replace_surrogates(value)
     limit = settings.config.max_bytes
     if has_text and (fmt in (None, "text")):
-        return [_plain(value, source, where, limit)]
+        doc = _plain(value, source, where, limit)
+        doc.original = original
+        return [doc]
     opts = ReadOptions(input_format=fmt, fields=fields or list(settings.config.fields), max_bytes=limit)
     stream = io.BufferedReader(io.BytesIO(value.encode("utf-8")))
     docs: list[Document] = []
@@ -196,7 +208,27 @@ def read_documents(item: Any, settings: Settings, default_source: str, where: st
         docs.append(got)
     if not docs:
         raise bad_request(f"{where}: no document to check")
+    for d in docs:
+        if d.original is None:
+            d.original = original
     return docs
+
+
+def _original(text, lang, where: str, settings: Settings, key: str):
+    """The original a request gives (``source_text``, or ``source.text``), with its language."""
+    from mtqa.source import Original
+
+    if not isinstance(text, str) or not text.strip():
+        raise bad_request(f"{where}: {key}: the original must be a non-empty string")
+    if "\x00" in text:
+        raise bad_request(f"{where}: {key}: the original contains NUL characters")
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > settings.config.max_bytes:
+        raise bad_request(f"{where}: {key}: the original is too large: {size:,} bytes exceeds the limit of "
+                          f"{settings.config.max_bytes:,}")
+    if lang is not None and (not isinstance(lang, str) or not lang.isalpha() or len(lang) not in (2, 3)):
+        raise bad_request(f"{where}: source_lang: expected a language code such as ru or uk")
+    return Original(replace_surrogates(text), lang=lang.lower() if lang else None, name="request")
 
 
 def _plain(text: str, source: str, where: str, limit: int) -> Document:
