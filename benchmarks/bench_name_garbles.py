@@ -95,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         findings, where = _with_source(args, chosen, checker)
     elapsed = time.perf_counter() - t0
     cands, resolves = _candidates(sentences, sorted({it['text'] for it, _ in chosen}), checker)
+    if args.source != "none":  # the candidates the pipeline proposes with the source line
+        cands = _source_candidates(args, chosen, checker)
     names = [*GARBLE_PARTS, "all"] if args.part == "all" else [args.part]
     per = {p: collections.Counter() for p in names}
     forms: dict[str, dict[tuple[str, str], bool]] = {p: {} for p in names}
@@ -107,8 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         over = [f for f in findings.get(where[id(it)], ()) if f.start < b and a < f.end]
         if it["label"] == "garble":
             ok = any(corrected(f.suggestion, it["correct"]) for f in over)
+            at = it["sentence"] if args.source == "none" else (it["system"], it["segment"])
             key = (it["text"], it["correct"][0])
-            words = {norm(w) for (s, x, y), ws in cands.items() if s == it["sentence"] and x <= a and b <= y for w in ws}
+            words = {norm(w) for (s, x, y), ws in cands.items() if s == at and x <= a and b <= y for w in ws}
             has = ok or any(all(norm(w) in words for w in c.replace("-", " ").split()) or norm(c.split()[-1]) in words
                             for c in it["correct"])
             res = resolves.get(it["text"], "")
@@ -214,6 +217,30 @@ def _with_source(args, chosen, checker):
                             break
     where = {id(it): (it["system"], it["segment"]) for it, _ in chosen}
     return out, where
+
+
+def _source_candidates(args, chosen, checker):
+    """((system, segment), start, end) -> candidate words of the names pipeline for that mention,
+    each line checked with its source line."""
+    from _bitext import documents, load
+
+    from mtqa.names.pipeline import collect
+    from mtqa.segment import segment
+
+    gaz = checker.ctx.get("gazetteer")
+    systems = sorted({it["system"] for it, _ in chosen})
+    lines = {it["segment"] for it, _ in chosen}
+    bt = load(args.data, systems)
+    out: dict = {}
+    for system in systems:
+        pairs = [(k, d) for k, d in documents(bt, system, "lines") if k in lines]
+        for _, d in pairs:
+            segment(d)
+        for g in collect([d for _, d in pairs], gaz, lambda s: False):
+            for a, b in g.spans:
+                out.setdefault(((system, pairs[g.doc][0]), a, b), set()).update(
+                    w for p in g.proposals for w in p.form.replace("-", " ").split())
+    return out
 
 
 def _candidates(sentences, forms, checker):

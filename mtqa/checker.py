@@ -53,8 +53,17 @@ class Checker:
             self.rules.append(cls(severity=sev))
 
     # -- single documents ----------------------------------------------
-    def check_text(self, text: str, source: str = "<text>") -> DocumentReport:
-        return self.check_document(Document(source=source, text=text))
+    def check_text(self, text: str, source: str = "<text>", original: "str | None" = None,
+                   original_lang: "str | None" = None) -> DocumentReport:
+        """Check ``text`` (``source`` names it in the report); ``original``: the text it was
+        translated from, which adds the source-aware checks (``original_lang``: its language,
+        detected when None)."""
+        doc = Document(source=source, text=text)
+        if original is not None:
+            from mtqa.source import Original
+
+            doc.original = Original(original, lang=original_lang, name=source)
+        return self.check_document(doc)
 
     def check_document(self, doc: Document) -> DocumentReport:
         return self.check_batch([doc])[0]

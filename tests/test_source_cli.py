@@ -134,3 +134,12 @@ def test_reports_show_the_original(tmp_path):
     rows = {x["found"]: x for x in json.loads(r.stdout)["corrected"]}
     assert rows["Olaf Sholz"]["source"] == "Шольц" and rows["Olaf Sholz"]["suggestion"] == "Olaf Scholz"
     assert rows["Gaaga"]["source"] == "Гааге"
+
+
+def test_python_api_checks_with_the_original():
+    from mtqa import Checker, Config
+
+    checker = Checker(Config(select=["ALL"], fluency=False))
+    with_src = checker.check_text("The meeting took place on July 15.", original="Встреча прошла 14 июля.")
+    assert [(f.code, f.text) for f in with_src.findings] == [("SRC001", "15")]
+    assert not checker.check_text("The meeting took place on July 15.").findings

@@ -327,7 +327,7 @@ def _renderer(gaz, lexicon):
 
 #: how many of a source name's spellings become candidates, and what each channel costs
 SOURCE_TOP = 3
-_SOURCE_COST = {"gazetteer": 0.0, "lexicon": 0.5, "romanized": 1.0}
+_SOURCE_COST = {"gazetteer": 0.0, "lexicon": 0.5, "romanized": 1.0, "lexicon1": 1.5}
 
 
 def _with_source_proposals(m, src: SourceLink, proposals: list, lexicon) -> list:

@@ -64,6 +64,8 @@ class SourceName:
         n = norm(form)
         if n in self.romanized or (self.readings and ru_key(form) in self.readings):
             return True
+        if self.romanized and ru_key(form) == ru_key(self.lemma):
+            return True  # a romanization of the nominative (Gaidys for Гайдис), and English has no way of its own
         for s in self.spellings:
             ns = norm(s)
             if ns == n or n in ns.split():
