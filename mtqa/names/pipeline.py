@@ -214,13 +214,11 @@ def decide(groups, with_lm: bool, decision=None) -> list[Verdict]:
     thr_rules, thr_full = decision.threshold(False), decision.threshold(True)
     best: list[Verdict] = []
     for g in groups:
+        src_verdict = None
         if g.src is not None and decision.has_source:
             if g.src.ok:
                 continue  # the original vouches for the spelling: a variant, never a garble
-            v = _decide_source(g, decision)
-            if v is not None:
-                best.append(v)
-                continue
+            src_verdict = _decide_source(g, decision)
         cands = []
         for p, v, m in zip(g.proposals, g.vectors, g.margins):
             rules = decision.probability(v, with_lm=False)
@@ -234,7 +232,11 @@ def decide(groups, with_lm: bool, decision=None) -> list[Verdict]:
                 cands.append((prob, p, v, m if with_lm else None, rules, full))
         if cands:
             prob, p, v, m, rules, full = max(cands, key=lambda c: (c[0], c[1].form))
-            best.append(Verdict(g, p, prob, m, v, p_rules=rules, p_full=full))
+            if src_verdict is None or prob > src_verdict.probability:
+                best.append(Verdict(g, p, prob, m, v, p_rules=rules, p_full=full))
+                continue
+        if src_verdict is not None:
+            best.append(src_verdict)
     best += _linked(groups, best)
     taken: dict[int, list[tuple[int, int]]] = {}
     out = []
@@ -253,8 +255,9 @@ def decide(groups, with_lm: bool, decision=None) -> list[Verdict]:
 
 def _decide_source(g: Group, decision) -> "Verdict | None":
     """A mention linked to a name of the original, not one of its renderings: the source
-    vector's verdict (when it reaches its threshold; else the target-only vectors decide, as
-    without the original).  A rendering the source vouches for is never reported."""
+    vector's verdict when it reaches its threshold.  :func:`decide` takes it or the target-only
+    vectors' verdict, whichever is likelier (the original adds evidence; it vetoes only a
+    spelling it vouches for, which is never reported)."""
     thr = decision.threshold(model="source")
     cands = []
     for p, v in zip(g.proposals, g.vectors):
