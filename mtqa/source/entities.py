@@ -225,6 +225,8 @@ class Renderer:
         found: dict[str, tuple[str, float]] = {}
 
         def add(form: str, channel: str, prior: float) -> None:
+            if channel != "gazetteer":  # GeoNames' and the schemes' soft sign: Sal’sk → Salsk
+                form = _SOFT.sub("", form)
             k = norm(form)
             if not k:
                 return
@@ -250,10 +252,13 @@ class Renderer:
         own_way = bool(found) and not any(ru_key(f) == key for f in found)
         if not own_way:
             for sch in SUGGEST_SCHEMES:
-                if sch in plain:
+                if sch in plain:  # a soft sign's ’ is no letter English news writes (Sal’sk → Salsk)
                     add(_title(plain[sch]), "romanized", 0.0)
         romanized = frozenset() if own_way else frozenset(norm(r) for r in (*roman.values(), *plain.values()))
         return found, romanized
+
+
+_SOFT = re.compile("[’ʼ'ʹ″ʺ\"]")
 
 
 def _title(s: str) -> str:
