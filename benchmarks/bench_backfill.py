@@ -11,7 +11,7 @@ absent.  Then, each timed on its own:
 * `mtqa check STORIES --format json --jobs 1` and `--jobs 2` (subprocesses, the CLI as users run it);
 * a local Ray: `ray.init(num_cpus=N)` timed apart (start-up), then the backfill
   (`Backfill.run`, shards of --shard-size stories in --actors actors; the
-  actors' own start-up is inside this figure — Ray Data starts the pool per run),
+  actors' own start-up is inside this figure — the pool of actors starts per run),
   then a second backfill into a fresh folder on the same Ray (actors started again,
   Ray already up).
 

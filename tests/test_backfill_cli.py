@@ -45,3 +45,18 @@ def test_healthy_run_is_quiet_and_spreads_over_the_actors(tmp_path):
     # a re-run into the same folder keeps the size it was made with, and resumes (nothing left to do)
     r = run_mtqa("backfill", stories, "--output", out, "--no-fluency", "--num-cpus", "2", "--format", "jsonl")
     assert r.returncode == 0 and "6 skipped" in r.stderr
+
+
+def test_a_source_column_adds_the_source_aware_checks(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = {"id": [1, 2], "text": ["The meeting took place on July 15.", "The meeting took place on July 14."],
+            "original": ["Встреча прошла 14 июля в Москве.", "Встреча прошла 14 июля в Москве."]}
+    pq.write_table(pa.table(rows), tmp_path / "stories.parquet")
+    out = tmp_path / "out"
+    r = run_mtqa("backfill", tmp_path / "stories.parquet", "--output", out, "--no-fluency", "--num-cpus", "1",
+                 "--format", "jsonl", "--source-field", "original")
+    assert r.returncode == 0, r.stderr[-3000:]
+    found = [json.loads(x) for f in sorted((out / "findings").glob("*.jsonl")) for x in f.read_text().splitlines()]
+    assert [(x["record"], x["code"], x["text"]) for x in found if x["code"].startswith("SRC")] == [(1, "SRC001", "15")]

@@ -1,4 +1,4 @@
-"""``mtqa backfill``: check a whole archive on Ray Data, resumably.
+"""``mtqa backfill``: check a whole archive on Ray, resumably.
 
 The parts, each engine-agnostic except the one that names Ray:
 
@@ -10,8 +10,8 @@ The parts, each engine-agnostic except the one that names Ray:
 * :mod:`mtqa.backfill.shards` — write a shard's rows atomically (JSONL or
   Parquet) and keep the ``_done`` manifest that makes a re-run skip finished
   shards;
-* :mod:`mtqa.backfill.ray_engine` — check shards in a Ray actor pool
-  (``map_batches`` with an actor that builds one :class:`~mtqa.checker.Checker`);
+* :mod:`mtqa.backfill.ray_engine` — check shards in a pool of Ray actors, each
+  building one :class:`~mtqa.checker.Checker`, fed by the driver one shard ahead;
 * :mod:`mtqa.backfill.job` — the run: plan, skip what is done, check the
   rest, retry shards that did not finish, write ``summary.json``.
 """

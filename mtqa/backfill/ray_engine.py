@@ -1,26 +1,21 @@
-"""Check shards in a Ray actor pool (Ray Data ``map_batches``).
+"""Check shards in a pool of Ray actors.
 
 Each actor builds one :class:`~mtqa.checker.Checker` — so the language model
 loads once per actor — and checks one shard per call with
-:func:`mtqa.backfill.work.check_shard`.  The dataset holds one row per shard
-(its JSON description) in its own block, so shards spread over the actors;
-each result row carries the shard id and its rows as JSON, and the driver
-writes it as soon as it arrives (:meth:`run` yields them), so a run that
-dies keeps every shard it finished.
+:func:`mtqa.backfill.work.check_shard`.  The driver hands each actor its next
+shard (JSON description) as soon as one finishes and writes every result as it
+arrives (:meth:`RayEngine.run` yields them), so a run that dies keeps every
+shard it finished.
 
-Actors are not restarted by Ray (``max_restarts=0``: Ray's default of -1 for
-actor pools logs an error-level line on every healthy run, because Ray Data
-keeps the constructor arguments in the object store); when an actor dies the
+Actors are not restarted by Ray (``max_restarts=0``); when an actor dies the
 pass stops and :mod:`mtqa.backfill.job` re-runs, a bounded number of times,
 every shard that did not come back (finished shards are already on disk).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-import warnings
 from typing import Any, Iterator
 
 from mtqa.backfill.sources import Shard
@@ -28,7 +23,8 @@ from mtqa.backfill.work import check_shard
 from mtqa.config import Config
 from mtqa.readers import ReadOptions
 
-MAX_BLOCKS = 20_000  # beyond this, blocks hold several shards (an actor checks them one after another)
+#: shards each actor holds at once: the one it checks and the next, so it never waits on the driver
+IN_FLIGHT = 2
 
 
 class ShardWorker:
@@ -43,15 +39,9 @@ class ShardWorker:
         self.checker = Checker(config, batch_size=batch_size)
         self.options = options
 
-    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        import numpy as np
-
-        ids, results = [], []
-        for spec in batch["spec"]:
-            shard = Shard.from_json(str(spec))
-            ids.append(shard.id)
-            results.append(json.dumps(check_shard(self.checker, shard, self.options), ensure_ascii=False))
-        return {"shard": np.array(ids, dtype=object), "result": np.array(results, dtype=object)}
+    def check(self, spec: str) -> dict[str, Any]:
+        """The rows and counts of one shard (its JSON description)."""
+        return check_shard(self.checker, Shard.from_json(spec), self.options)
 
 
 def _assigned_cpus() -> int | None:
@@ -118,30 +108,41 @@ class RayEngine:
 
     def run(self, shards: list[Shard], config: Config, options: ReadOptions, *, actors: int,
             batch_size: int) -> Iterator[tuple[str, dict[str, Any]]]:
-        """(shard id, {"rows", "documents"}) for each shard, as they finish (any order)."""
+        """(shard id, {"rows", "documents"}) for each shard, as they finish (any order).
+
+        A plain pool of Ray actors fed by the driver: each actor holds :data:`IN_FLIGHT`
+        shards (one running, the next already queued, so it never waits on the driver), and
+        the driver blocks in ``ray.wait`` until one finishes.  Nothing polls: on a machine
+        whose cores other work holds, the driver and Ray's own processes take no time slices
+        from the actors (Ray Data's streaming executor scheduled its operators in a loop on
+        the driver, and its pipeline stalled beside busy cores).  An actor that dies ends the
+        pass with its error; :mod:`mtqa.backfill.job` re-runs the shards not delivered."""
         import ray
 
         if not shards:
             return
         self.connect()
-        ctx = ray.data.DataContext.get_current()
-        ctx.enable_progress_bars = False
-        ctx.print_on_execution_start = False
         gpus = self.gpus_per_actor(config)
-        ds = ray.data.from_items([{"spec": s.to_json()} for s in shards],
-                                 override_num_blocks=min(len(shards), MAX_BLOCKS))
-        with warnings.catch_warnings():
-            # Ray 2.60 deprecates extra remote args (max_restarts) yet names no other way to pass them
-            # (its own actor-pool code says "map_batches(..., max_restarts=0) to disable")
-            warnings.filterwarnings("ignore", message=".*ray_remote_args.*deprecated")
-            ds = ds.map_batches(ShardWorker, batch_size=1, batch_format="numpy",
-                                compute=ray.data.ActorPoolStrategy(size=max(1, min(actors, len(shards)))),
-                                fn_constructor_kwargs={"config": config, "options": options, "batch_size": batch_size},
-                                num_cpus=1, num_gpus=gpus or None,
-                                # no restarts by Ray: it keeps the UDF's constructor arguments in the object
-                                # store and logs an error-level line for every actor that could restart; a
-                                # shard whose actor died is re-run by the job (Backfill.run), which also
-                                # covers a failed task
-                                max_restarts=0, max_task_retries=0)
-        for row in ds.iter_rows():
-            yield str(row["shard"]), json.loads(row["result"])
+        worker = ray.remote(num_cpus=1, num_gpus=gpus or 0, max_restarts=0, max_task_retries=0)(ShardWorker)
+        pool = [worker.remote(config, options, batch_size) for _ in range(max(1, min(actors, len(shards))))]
+        queue = list(reversed(shards))  # popped from the end: input order
+        inflight: dict[Any, tuple[int, Shard]] = {}
+
+        def submit(i: int) -> None:
+            if queue:
+                shard = queue.pop()
+                inflight[pool[i].check.remote(shard.to_json())] = (i, shard)
+
+        try:
+            for _ in range(IN_FLIGHT):
+                for i in range(len(pool)):
+                    submit(i)
+            while inflight:
+                done, _ = ray.wait(list(inflight), num_returns=1)
+                i, shard = inflight.pop(done[0])
+                result = ray.get(done[0])  # an actor that died raises here: the pass ends
+                submit(i)
+                yield shard.id, result
+        finally:
+            for a in pool:
+                ray.kill(a, no_restart=True)

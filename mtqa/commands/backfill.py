@@ -49,7 +49,6 @@ def backfill(
     os.environ.setdefault("RAY_DATA_LOG_LEVEL", "ERROR")  # no per-dataset lines on stderr; set it to see them
     try:
         import ray  # noqa: F401
-        import ray.data  # noqa: F401
     except ImportError:
         from mtqa.backfill import RAY_HINT
 

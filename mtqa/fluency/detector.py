@@ -140,6 +140,18 @@ class Detector:
             h = torch.nn.functional.gelu(z @ self._t("w1") + self._t("b1"))
             return (h @ self._t("w2") + self.b2).numpy().astype(np.float32)
 
+    def logits_hidden(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`logits` (the same operations, so the same values) and the hidden layer's
+        activations ``(n, H)`` that produced them (what :mod:`mtqa.fluency.mqm_score` pools)."""
+        if len(X) == 0:
+            return np.zeros(0, np.float32), np.zeros((0, len(self.b1)), np.float32)
+        import torch
+
+        with torch.inference_mode():
+            z = (torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32)) - self._t("mean")) * self._t("inv_std")
+            h = torch.nn.functional.gelu(z @ self._t("w1") + self._t("b1"))
+            return (h @ self._t("w2") + self.b2).numpy().astype(np.float32), h.numpy()
+
     def _t(self, name: str):
         cache = self.__dict__.setdefault("_tensors", {})
         t = cache.get(name)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from mtqa.fluency.calibration import Calibration
     from mtqa.fluency.detector import Detector
     from mtqa.fluency.engine import Engine
+    from mtqa.fluency.mqm_score import MqmScorer
 
 DETECT_CHUNK = 256  # sentences per features + detector pass (bounds memory on huge documents)
 # sentences normalised, tokenised and scored together: what is held per token (ids, offsets,
@@ -104,6 +105,7 @@ class SentenceScore:
     ntok: Sequence[int]               # model tokens per word
     texts: Sequence[str] = field(default_factory=list)  # the (normalised) words
     det: Sequence[float] | None = None  # learned detector: each word's score (logit; higher = likelier wrong)
+    mqm: float | None = None  # expected expert MQM score per 10 words (mtqa.fluency.mqm_score; higher = better)
 
     @property
     def n_words(self) -> int:
@@ -159,6 +161,8 @@ class SentenceScore:
             d["stretch"] = _r(self.stretch(calibration))
         if self.det:
             d["detector"] = _r(self.detector)
+        if self.mqm is not None:
+            d["mqm"] = _r(self.mqm)
         d.update(logprob=_r(self.logprob), words=self.n_words, tokens=self.tokens)
         return d
 
@@ -274,11 +278,15 @@ class FluencyScorer:
     """Scores sentences with an :class:`~mtqa.fluency.engine.Engine` and holds the calibration."""
 
     def __init__(self, engine: "Engine", calibration: "Calibration | None" = None,
-                 calibration_problem: str | None = None, detector: "Detector | None" = None):
+                 calibration_problem: str | None = None, detector: "Detector | None" = None,
+                 mqm: "MqmScorer | None" = None):
         self.engine = engine
         self.calibration = calibration
         self.calibration_problem = calibration_problem
         self.detector = detector
+        self.mqm = mqm  # the MQM sentence score's model (reads the detector's outputs)
+        # keep each sentence's MQM features on its score (``_mqm_features``: training, benchmarks)
+        self.keep_mqm_features = False
         self.warned = False
         from mtqa.memory import Trimmer
 
@@ -295,7 +303,10 @@ class FluencyScorer:
         engine = get_engine(resolve_model(config.model), config.device, precision=config.precision)
         cal, problem = load_for_engine(engine)
         det, det_problem = load_detector(engine)
-        return cls(engine, cal, problem or det_problem, det)
+        from mtqa.fluency.mqm_score import load_for_engine as load_mqm
+
+        mqm, mqm_problem = load_mqm(engine, det)
+        return cls(engine, cal, problem or det_problem or mqm_problem, det, mqm)
 
     @property
     def model_name(self) -> str:
@@ -334,9 +345,10 @@ class FluencyScorer:
         if isinstance(progress, _Progress):
             progress.window(texts, sum(len(x) for x in ids))
         dets: list[list[float] | None] = [None] * len(live)
+        parts: list[dict | None] = [None] * len(live)
         if self.detector is not None and batched:
             lps = self._detect(ids, offs, [unit_info[i][1] for i in live], [len(unit_info[i][0]) for i in live],
-                               dets, progress)
+                               dets, progress, parts if (self.mqm is not None or self.keep_mqm_features) else None)
         else:
             lps = self.engine.logprobs(ids, batched=batched, progress=progress)
         out: list[SentenceScore | None] = [None] * len(texts)
@@ -361,15 +373,26 @@ class FluencyScorer:
                 uni.append(unigram_logprob(m.text[a:b]))
             start, end = base, base + len(texts[i])
             det = dets[k]
-            out[i] = SentenceScore(start, end, WordSpans(words), array("d", lm), uni, array("q", ntok),
-                                   WordTexts(m.text, array("q", chain.from_iterable(units))),
-                                   None if det is None else array("d", det))
+            sc = out[i] = SentenceScore(start, end, WordSpans(words), array("d", lm), uni, array("q", ntok),
+                                        WordTexts(m.text, array("q", chain.from_iterable(units))),
+                                        None if det is None else array("d", det))
+            if parts[k] is not None:
+                from mtqa.fluency.mqm_score import sentence_features
+
+                feats = sentence_features(parts[k], lm, uni, det)
+                if self.mqm is not None:
+                    sc.mqm = self.mqm.score(feats)
+                if self.keep_mqm_features:
+                    sc.__dict__["_mqm_features"] = feats
         self._fill_tails([s for s in out if s is not None])
         return out
 
-    def _detect(self, ids, offs, owners, n_units, dets, progress) -> list:
+    def _detect(self, ids, offs, owners, n_units, dets, progress, parts: list | None = None) -> list:
         """Log-probs of every sequence and, into ``dets``, the detector's word scores: features
-        and detector run :data:`DETECT_CHUNK` sentences at a time (memory stays bounded)."""
+        and detector run :data:`DETECT_CHUNK` sentences at a time (memory stays bounded).  With
+        ``parts``, also each sentence's token-level part of the MQM sentence features
+        (:func:`mtqa.fluency.mqm_score.token_part`: the same logits, pooled, and the pooled
+        detector hidden layer and LM states)."""
         from mtqa.fluency.detector import sentence_parts, token_inputs, word_scores
 
         lps: list = [None] * len(ids)
@@ -378,7 +401,14 @@ class FluencyScorer:
                 lps[k] = f["lp"]
                 states, word_start, own = sentence_parts(f, offs[k], owners[k])
                 X = token_inputs(f["lp"], f["entropy"], f["best"], states, word_start)
-                dets[k] = word_scores(self.detector.logits(X), own, n_units[k])  # per sentence: batch-invariant
+                if parts is None:
+                    dets[k] = word_scores(self.detector.logits(X), own, n_units[k])  # per sentence: batch-invariant
+                else:
+                    from mtqa.fluency.mqm_score import token_part
+
+                    lg, hid = self.detector.logits_hidden(X)  # the same logits as .logits(X)
+                    dets[k] = word_scores(lg, own, n_units[k])
+                    parts[k] = token_part(f["lp"], f["entropy"], f["best"], lg, hid, f["cur"])
             if progress is not None:
                 progress(sum(len(x) for x in ids[a:a + DETECT_CHUNK]))
         return lps
