@@ -147,6 +147,28 @@ def attach_chrf(report, ref_text: str) -> float:
     return value
 
 
+def mirrored_file(tree: Path, inputs: list[Path], source: str) -> Path | None:
+    """The file of ``tree`` that stands beside input file ``source``: ``tree`` itself when it is
+    a file; in a directory, the input's path below the root it was given as (or found under),
+    else its name.  None when there is none (``--ref DIR``, ``--source DIR``)."""
+    if tree.is_file():
+        return tree
+    if not tree.is_dir():
+        return None
+    src = Path(source)
+    for root in inputs:
+        try:
+            rel = src.relative_to(root) if root.is_dir() else Path(src.name) if src == root else None
+        except ValueError:
+            rel = None
+        if rel is not None and str(rel) != ".":
+            cand = tree / rel
+            if cand.is_file():
+                return cand
+    cand = tree / src.name
+    return cand if cand.is_file() else None
+
+
 class ReferenceResolver:
     """Finds the reference text for each checked document (``mtqa check --ref``).
 
@@ -169,22 +191,7 @@ class ReferenceResolver:
         self._cache: dict = {}
 
     def _ref_file(self, source: str) -> Path | None:
-        if self.ref.is_file():
-            return self.ref
-        if not self.ref.is_dir():
-            return None
-        src = Path(source)
-        for root in self.inputs:
-            try:
-                rel = src.relative_to(root) if root.is_dir() else Path(src.name) if src == root else None
-            except ValueError:
-                rel = None
-            if rel is not None and str(rel) != ".":
-                cand = self.ref / rel
-                if cand.is_file():
-                    return cand
-        cand = self.ref / src.name
-        return cand if cand.is_file() else None
+        return mirrored_file(self.ref, self.inputs, source)
 
     def _load(self, path: Path) -> dict:
         from mtqa.document import Document

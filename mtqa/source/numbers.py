@@ -403,15 +403,21 @@ def _season(toks, i, j) -> "tuple | None":
 
 def quantities_ru(text: str) -> list[Quantity]:
     """Every numeric expression of a Russian text (see the module docstring)."""
-    toks = _tokens(text, "ru")
+    return _read(text, "ru", _ru_number, _ru_word)
+
+
+def _read(text: str, lang: str, number, word) -> list[Quantity]:
+    """The quantities of ``text``: each token read by the language's ``number`` or ``word``
+    reader, which consumes the tokens of one expression and returns the index after it."""
+    toks = _tokens(text, lang)
     b = _Builder(text)
     i, n = 0, len(toks)
     while i < n:
         t = toks[i]
         if t.kind == "num":
-            i = _ru_number(toks, i, b)
+            i = number(toks, i, b)
         elif t.kind == "word":
-            i = _ru_word(toks, i, b)
+            i = word(toks, i, b)
         else:
             i += 1
     return b.out
@@ -782,18 +788,7 @@ def _hour_values(h: int, mi: int, ampm) -> list:
 
 def quantities_en(text: str) -> list[Quantity]:
     """Every numeric expression of an English text (see the module docstring)."""
-    toks = _tokens(text, "en")
-    b = _Builder(text)
-    i, n = 0, len(toks)
-    while i < n:
-        t = toks[i]
-        if t.kind == "num":
-            i = _en_number(toks, i, b)
-        elif t.kind == "word":
-            i = _en_word(toks, i, b)
-        else:
-            i += 1
-    return b.out
+    return _read(text, "en", _en_number, _en_word)
 
 
 def _en_month_at(toks, k) -> "tuple[int | None, int]":

@@ -52,22 +52,9 @@ class SourceResolver:
         self._cache: "dict | ReadError" = {}
 
     def _file(self, doc_source: str) -> "Path | None":
-        if self.source.is_file():
-            return self.source
-        if not self.source.is_dir():
-            return None
-        src = Path(doc_source)
-        for root in self.inputs:
-            try:
-                rel = src.relative_to(root) if root.is_dir() else Path(src.name) if src == root else None
-            except ValueError:
-                rel = None
-            if rel is not None and str(rel) != ".":
-                cand = self.source / rel
-                if cand.is_file():
-                    return cand
-        cand = self.source / src.name
-        return cand if cand.is_file() else None
+        from mtqa.reference import mirrored_file
+
+        return mirrored_file(self.source, self.inputs, doc_source)
 
     def _load(self, path: Path) -> "dict | ReadError":
         if path != self._path:
