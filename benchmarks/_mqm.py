@@ -16,11 +16,15 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from _parts import mqm_rows
 
 SETS = {"wmt23": "mqm_generalMT2023_zhen.tsv", "ted": "mqm_ted_zhen.tsv"}
+#: the error categories a reader of the English alone can see (or see traces of): fluency, style,
+#: mistranslation (often nonsense in English), terminology, locale conventions — not omissions,
+#: additions, source issues, which need the source (``Output.visible``)
+VISIBLE = ("Fluency", "Style", "Accuracy/Mistranslation", "Terminology", "Locale convention")
 
 
 @dataclass
@@ -31,6 +35,7 @@ class Output:
     text: str
     score: float       # the experts' MQM score (<= 0; higher is better)
     raters: int
+    visible: float = 0.0  # the same over the :data:`VISIBLE` categories only
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -55,6 +60,7 @@ def outputs(data: Path, which: str = "wmt23", part: str = "report") -> list[Outp
     """Every system output of ``part`` with its expert score, sorted by (doc, segment, system)."""
     path = Path(data) / "mqm" / SETS[which]
     pen: dict[tuple, dict[str, float]] = defaultdict(dict)
+    vis: dict[tuple, dict[str, float]] = defaultdict(dict)
     text: dict[tuple, str] = {}
     for r in mqm_rows(path, part):
         if r["severity"] == "HOTW-test":
@@ -63,12 +69,22 @@ def outputs(data: Path, which: str = "wmt23", part: str = "report") -> list[Outp
         seg = r.get("docSegId") or r["seg_id"]
         k = (doc, seg, r["system"])
         text.setdefault(k, " ".join(r["target"].replace("<v>", "").replace("</v>", "").split()))
-        by = pen[k]
-        by[r["rater"]] = by.get(r["rater"], 0.0) + weight(r["category"], r["severity"])
-    return [Output(k[0], k[1], k[2], text[k], -sum(v.values()) / len(v), len(v)) for k, v in sorted(pen.items())]
+        w = weight(r["category"], r["severity"])
+        by, vb = pen[k], vis[k]
+        by[r["rater"]] = by.get(r["rater"], 0.0) + w
+        vb[r["rater"]] = vb.get(r["rater"], 0.0) + (w if r["category"].startswith(VISIBLE) else 0.0)
+    return [Output(k[0], k[1], k[2], text[k], -sum(v.values()) / len(v), len(v), -sum(vis[k].values()) / len(v))
+            for k, v in sorted(pen.items())]
 
 
-def grouped_tau(outs: Sequence[Output], cand: Mapping[tuple, float]) -> dict[str, float]:
+def similar_length(a: Output, b: Output, within: float = 0.1) -> bool:
+    """Whether two outputs' lengths in words differ by at most ``within`` of the longer one."""
+    la, lb = len(a.text.split()), len(b.text.split())
+    return abs(la - lb) <= within * max(la, lb)
+
+
+def grouped_tau(outs: Sequence[Output], cand: Mapping[tuple, float],
+                pair_ok: Callable[[Output, Output], bool] | None = None) -> dict[str, float]:
     """Grouped Kendall tau between a candidate score (higher = better) and the experts'.
 
     Groups are segments: every pair of two systems' outputs of the same source segment is compared,
@@ -77,19 +93,22 @@ def grouped_tau(outs: Sequence[Output], cand: Mapping[tuple, float]) -> dict[str
     candidate counts for neither (the "tau-like" variant of the WMT metrics tasks).  Also returned:
     ``tau_b`` (the same pooled counts, ties kept in the denominator: (C - D) / sqrt((N - Tx)(N - Ty))),
     ``pairs`` N and ``expert_ties`` (the share of pairs the experts tie).  A candidate missing for an
-    output (None or NaN) drops that output's pairs.
+    output (None or NaN) drops that output's pairs; ``pair_ok`` keeps only the pairs it accepts
+    (e.g. :func:`similar_length`: a score that merely prefers longer outputs gains nothing there).
     """
     by: dict[tuple, list[Output]] = defaultdict(list)
     for o in outs:
         by[o.group].append(o)
     C = D = N = Tx = Ty = 0
     for g in by.values():
-        vals = [(o.score, cand.get(o.key)) for o in g]
-        vals = [(y, x) for y, x in vals if x is not None and math.isfinite(x)]
+        vals = [(o.score, cand.get(o.key), o) for o in g]
+        vals = [(y, x, o) for y, x, o in vals if x is not None and math.isfinite(x)]
         for i in range(len(vals)):
-            yi, xi = vals[i]
+            yi, xi, oi = vals[i]
             for j in range(i + 1, len(vals)):
-                yj, xj = vals[j]
+                yj, xj, oj = vals[j]
+                if pair_ok is not None and not pair_ok(oi, oj):
+                    continue
                 N += 1
                 dy, dx = yi - yj, xi - xj
                 if dy == 0:

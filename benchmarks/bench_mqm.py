@@ -23,6 +23,11 @@ sentences' as stated):
 * ``mqm x words``: the same times the output's words / 10 (the predicted total: shows what
   turning the density back into a count does).
 
+Within a segment the experts prefer the *longer* output (a short one has left something out):
+minus the length ranks at about -0.12 (words), so a score could gain just by rewarding length.
+The last columns therefore repeat tau on the pairs whose lengths differ by at most 10 % of the
+longer output (``_mqm.similar_length``), where length tells nothing.
+
 **Grouped Kendall tau** (``_mqm.grouped_tau``): the groups are segments; every pair of two
 systems' outputs of one source segment is compared and the pairs are pooled over all segments;
 ``tau = (C - D) / (C + D)`` with C concordant and D discordant pairs, a pair tied in the experts'
@@ -56,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", dest="which", default="wmt23", choices=sorted(_mqm.SETS))
     ap.add_argument("--cache", type=Path, default=Path("lmwork/mqm"), help="per-document feature cache")
     ap.add_argument("--model", default=None, help="model name or folder (default: smollm2-135m)")
+    ap.add_argument("--mqm-file", type=Path, default=None,
+                    help="judge this mqm_score.json instead of the model's own (another design)")
     a = ap.parse_args(argv)
     t0 = time.time()
     outs = _mqm.outputs(a.data, a.which, a.part)
@@ -65,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     feats = extract(scorer, outs, a.cache, a.which, log=lambda m: print(m, file=sys.stderr, flush=True))
     t_feat = time.time() - t0
     mqm = scorer.mqm
+    if a.mqm_file is not None:
+        from mtqa.fluency.mqm_score import MqmScorer
+
+        mqm = MqmScorer.load(a.mqm_file)
     cands: dict[str, dict] = {"detector": {}, "SLOR": {}, "-length": {}}
     if mqm is not None:
         cands["mqm"] = {}
@@ -82,12 +93,13 @@ def main(argv: list[str] | None = None) -> int:
             v = sum(w * mqm.score(p) for w, p in zip(nw, parts)) / tw
             cands["mqm"][o.key] = v
             cands["mqm x words"][o.key] = v * tw / PER_WORDS
-    print(f"{'score':<14} {'tau':>7} {'tau_b':>7} {'pairs':>7}")
+    print(f"{'score':<14} {'tau':>7} {'tau_b':>7} {'pairs':>7}   {'tau, similar length':>19} {'pairs':>6}")
     for name, c in cands.items():
         r = _mqm.grouped_tau(outs, c)
-        print(f"{name:<14} {r['tau']:7.4f} {r['tau_b']:7.4f} {r['pairs']:7,}")
+        q = _mqm.grouped_tau(outs, c, _mqm.similar_length)
+        print(f"{name:<14} {r['tau']:7.4f} {r['tau_b']:7.4f} {r['pairs']:7,}   {q['tau']:19.4f} {q['pairs']:6,}")
     ties = _mqm.grouped_tau(outs, cands["-length"])["expert_ties"]
-    where = f"{mqm.path.name} ({mqm.meta.get('design', '?')})" if mqm is not None else "no mqm_score.json"
+    where = f"{mqm.path} ({mqm.meta.get('design', '?')})" if mqm is not None else "no mqm_score.json"
     print(f"# experts tie {ties:.1%} of pairs; {where}; features {t_feat:.0f} s, total {time.time() - t0:.0f} s")
     return 0
 

@@ -37,7 +37,11 @@ Conventions (stated once, here):
   ``words``, ``tokens`` per sentence); with a calibration also ``fluency``
   (mean word tail level, document and sentences) and ``stretch`` (per
   sentence: its least fluent 5-word stretch; what FLU001 ranks, with the
-  mean, against clean news).  ``None`` for a document with no word.
+  mean, against clean news); with the learned detector also ``detector`` (its
+  sentence score, the highest word logit) and ``mqm`` (per sentence: the
+  expected expert MQM score for 10 words like the sentence's, learned from
+  expert annotations of real MT; 0 is no error, -5 one Major error per 10
+  words: :mod:`mtqa.fluency.mqm_score`).  ``None`` for a document with no word.
 
 Nothing here imports torch at import time: ``mtqa check --no-fluency`` and
 rules-only runs never load it.

@@ -28,7 +28,7 @@ from typing import Any, Sequence
 import numpy as np
 
 MQM_FILE = "mqm_score.json"
-FEATURE_SPEC = "mtqa-mqm-features/1"
+FEATURE_SPEC = "mtqa-mqm-features/2"
 #: what the reported value is: the predicted MQM score per this many words
 PER_WORDS = 10
 
@@ -51,16 +51,37 @@ def _pool(v: np.ndarray, prefix: str, out: dict[str, float], top: int = 3) -> No
 
 
 #: detector logit thresholds whose exceedance rates (per token, per word) are features
-LOGIT_CUTS = (-4.0, -2.0, 0.0, 2.0)
+LOGIT_CUTS = (-4.0, -2.0, 0.0, 1.0, 2.0, 3.0, 4.0, 6.0)
+#: detector logit offsets of the soft exceedance features: mean softplus(logit - c)
+SOFT_CUTS = (0.0, 2.0, 4.0)
 #: log-prob cut-offs (nats) whose exceedance rates are features
 LP_CUTS = (-4.0, -8.0)
 
 
+def pooled_vectors(hidden: np.ndarray | None, cur: np.ndarray | None) -> dict[str, np.ndarray]:
+    """The detector hidden layer's activations ``(n, H)`` and the LM's final states ``(n, d)``
+    pooled over the sentence's tokens (mean, max; mean, last)."""
+    vec: dict[str, np.ndarray] = {}
+    if hidden is not None and len(hidden):
+        h = np.asarray(hidden, np.float32)
+        vec["dethid_mean"] = h.mean(0)
+        vec["dethid_max"] = h.max(0)
+    if cur is not None and len(cur):
+        c_ = np.asarray(cur, np.float32)
+        vec["state_mean"] = c_.mean(0)
+        vec["state_last"] = c_[-1]
+    return vec
+
+
+def _softplus(x: np.ndarray) -> np.ndarray:
+    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
 def token_part(lp: np.ndarray, entropy: np.ndarray, best: np.ndarray, logits: np.ndarray,
-               hidden: np.ndarray | None, cur: np.ndarray | None) -> dict[str, Any]:
+               vectors: dict[str, np.ndarray] | None = None) -> dict[str, Any]:
     """What the sentence features need of the token level, computed where the forward pass and the
     detector ran (:meth:`~mtqa.fluency.scorer.FluencyScorer._detect`): per-token statistics pooled,
-    the detector's logits, and the pooled detector hidden layer and LM final states."""
+    the detector's logits pooled, and :func:`pooled_vectors`."""
     lp = np.asarray(lp, np.float64)
     n = len(lp)
     f: dict[str, float] = {"n_tokens": float(n)}
@@ -82,6 +103,8 @@ def token_part(lp: np.ndarray, entropy: np.ndarray, best: np.ndarray, logits: np
         f["tok_logit_sigmoid_mean"] = f["tok_logit_sigmoid_sum"] / n
         for c in LOGIT_CUTS:
             f[f"tok_logit_above{c:g}"] = float((lg > c).mean())
+        for c in SOFT_CUTS:
+            f[f"tok_logit_soft{c:g}"] = float(_softplus(lg - c).mean())
     else:
         for p in ("surprisal", "entropy", "gap", "sbe", "tok_logit"):
             _pool(np.zeros(0), p, f)
@@ -90,16 +113,9 @@ def token_part(lp: np.ndarray, entropy: np.ndarray, best: np.ndarray, logits: np
         f.update(tok_logit_lse=0.0, tok_logit_sigmoid_sum=0.0, tok_logit_sigmoid_mean=0.0)
         for c in LOGIT_CUTS:
             f[f"tok_logit_above{c:g}"] = 0.0
-    vec: dict[str, np.ndarray] = {}
-    if hidden is not None and len(hidden):
-        h = np.asarray(hidden, np.float32)
-        vec["dethid_mean"] = h.mean(0)
-        vec["dethid_max"] = h.max(0)
-    if cur is not None and len(cur):
-        c_ = np.asarray(cur, np.float32)
-        vec["state_mean"] = c_.mean(0)
-        vec["state_last"] = c_[-1]
-    return {"scalars": f, "vectors": vec}
+        for c in SOFT_CUTS:
+            f[f"tok_logit_soft{c:g}"] = 0.0
+    return {"scalars": f, "vectors": dict(vectors or {})}
 
 
 def sentence_features(part: dict[str, Any], word_lm: Sequence[float], word_uni: Sequence[float],
@@ -120,6 +136,8 @@ def sentence_features(part: dict[str, Any], word_lm: Sequence[float], word_uni: 
     for c in LOGIT_CUTS:
         f[f"word_logit_above{c:g}"] = float((wd > c).mean()) if nw else 0.0
         f[f"word_logit_count{c:g}"] = float((wd > c).sum())
+    for c in SOFT_CUTS:
+        f[f"word_logit_soft{c:g}"] = float(_softplus(wd - c).mean()) if nw else 0.0
     return {"scalars": f, "vectors": dict(part["vectors"])}
 
 
@@ -191,8 +209,12 @@ class MqmScorer:
 
     def score(self, feats: dict[str, Any]) -> float:
         """The reported score: the expected expert MQM score for :data:`PER_WORDS` such words
-        (minus the predicted penalty; higher is better)."""
-        return -PER_WORDS * self.penalty(vectorize(feats, self.names))
+        (minus the predicted penalty; higher is better).  A model of the whole sentence's penalty
+        (``meta.target == "total"``, not shipped) is divided by the sentence's words."""
+        p = self.penalty(vectorize(feats, self.names))
+        if self.meta.get("target") == "total":
+            p /= max(1.0, feats["scalars"]["n_words"])
+        return -PER_WORDS * p
 
 
 def mqm_path(home: Path | None) -> Path | None:

@@ -384,6 +384,7 @@ class FluencyScorer:
                     sc.mqm = self.mqm.score(feats)
                 if self.keep_mqm_features:
                     sc.__dict__["_mqm_features"] = feats
+                    sc.__dict__["_mqm_raw"] = parts[k].get("raw")
         self._fill_tails([s for s in out if s is not None])
         return out
 
@@ -395,6 +396,8 @@ class FluencyScorer:
         detector hidden layer and LM states)."""
         from mtqa.fluency.detector import sentence_parts, token_inputs, word_scores
 
+        # the pooled detector hidden layer and LM states: only for a model that reads them, or the cache
+        vectors = self.keep_mqm_features or (self.mqm is not None and self.mqm.needs_vectors)
         lps: list = [None] * len(ids)
         for a in range(0, len(ids), DETECT_CHUNK):
             for k, f in enumerate(self.engine.features(ids[a:a + DETECT_CHUNK]), start=a):
@@ -404,11 +407,17 @@ class FluencyScorer:
                 if parts is None:
                     dets[k] = word_scores(self.detector.logits(X), own, n_units[k])  # per sentence: batch-invariant
                 else:
-                    from mtqa.fluency.mqm_score import token_part
+                    from mtqa.fluency.mqm_score import pooled_vectors, token_part
 
-                    lg, hid = self.detector.logits_hidden(X)  # the same logits as .logits(X)
+                    if vectors:
+                        lg, hid = self.detector.logits_hidden(X)  # the same logits as .logits(X)
+                        vec = pooled_vectors(hid, f["cur"])
+                    else:
+                        lg, vec = self.detector.logits(X), {}
                     dets[k] = word_scores(lg, own, n_units[k])
-                    parts[k] = token_part(f["lp"], f["entropy"], f["best"], lg, hid, f["cur"])
+                    parts[k] = token_part(f["lp"], f["entropy"], f["best"], lg, vec)
+                    if self.keep_mqm_features:  # what the feature cache stores (mtqa.fluency.mqm_train)
+                        parts[k]["raw"] = {"lp": f["lp"], "entropy": f["entropy"], "best": f["best"], "logits": lg}
             if progress is not None:
                 progress(sum(len(x) for x in ids[a:a + DETECT_CHUNK]))
         return lps
