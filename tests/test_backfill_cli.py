@@ -60,3 +60,24 @@ def test_a_source_column_adds_the_source_aware_checks(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     found = [json.loads(x) for f in sorted((out / "findings").glob("*.jsonl")) for x in f.read_text().splitlines()]
     assert [(x["record"], x["code"], x["text"]) for x in found if x["code"].startswith("SRC")] == [(1, "SRC001", "15")]
+
+
+NICENESS_PROBE = """
+import os, ray
+from mtqa.backfill.ray_engine import RayEngine
+with RayEngine(num_cpus=1) as engine:
+    engine.connect()
+    print(ray.get(ray.remote(lambda: os.nice(0)).remote()), os.environ.get("RAY_worker_niceness"))
+"""
+
+
+def test_the_actors_run_at_the_drivers_priority_not_rays_15():
+    """Ray starts workers at niceness 15: beside one busy process the pool then gets one core of
+    two.  A local Ray that mtqa starts gives them the driver's niceness; the variable does not leak."""
+    import subprocess
+    import sys
+
+    r = subprocess.run(["nice", "-n", "3", sys.executable, "-c", NICENESS_PROBE],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.split()[-2:] == ["3", "None"], r.stdout

@@ -14,7 +14,9 @@ every shard that did not come back (finished shards are already on disk).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import time
 from typing import Any, Iterator
 
@@ -55,6 +57,28 @@ def _assigned_cpus() -> int | None:
     return max(1, int(cpus)) if cpus else None
 
 
+@contextlib.contextmanager
+def _worker_niceness() -> Iterator[None]:
+    """Start a local Ray whose workers run at this process's own priority.
+
+    Ray's raylet starts its worker processes 15 nice levels below itself unless
+    ``RAY_worker_niceness`` (an increment) says otherwise, so beside one busy process at
+    niceness 0 the two actors of a 2-core machine share what that process leaves them: one
+    core, not the fair 1.3.  The actors do the check's work, so they keep the driver's
+    niceness (increment 0; ``nice mtqa backfill`` still lowers them all); a
+    ``RAY_worker_niceness`` the user set wins.  Only the raylet started here reads it: the
+    variable is set for ``ray.init`` and restored after."""
+    key = "RAY_worker_niceness"
+    if key in os.environ:
+        yield
+        return
+    os.environ[key] = "0"
+    try:
+        yield
+    finally:
+        os.environ.pop(key, None)
+
+
 class RayEngine:
     """A connection to a local or remote Ray, and the actor pool that checks shards."""
 
@@ -78,7 +102,8 @@ class RayEngine:
         if self.address:
             ray.init(address=self.address, **quiet)
         else:
-            ray.init(num_cpus=self.num_cpus, include_dashboard=False, **quiet)
+            with _worker_niceness():
+                ray.init(num_cpus=self.num_cpus, include_dashboard=False, **quiet)
         self.started = True
         self.startup_seconds = time.perf_counter() - t
 
