@@ -10,7 +10,11 @@ mtqa used, and compares them with the run alone (the baseline, measured in the s
 invocation):
 
 * **CPU ratio** = CPU beside busy cores ÷ CPU alone.  A process that waits by spinning
-  burns CPU while the thread it waits for is off its core; target ≤ 1.1.
+  burns CPU while the thread it waits for is off its core; target ≤ 1.1.  Two counts:
+  ``CPU s``, machine-wide (below), and ``proc s``, the user-space processes that ran during
+  the case (the busy ones and this script left out), sampled from ``/proc/PID/stat`` every
+  0.2 s: it leaves out kernel threads and interrupt time, which grow with the context
+  switches of a crowded machine and are not mtqa's.
 * **fair share** = wall alone × max(1, (p + k) / C), where p = CPU alone ÷ wall alone
   (how many cores the run keeps busy on average), k the busy processes and C the cores:
   what a fair scheduler gives p runnable threads beside k others.  Target: wall ≤ 1.2 ×
@@ -92,14 +96,74 @@ class Busy:
             p.wait()
 
 
-def measure(fn, k: int) -> tuple[float, float]:
-    """(wall s, mtqa's CPU s) of ``fn()`` beside k busy processes."""
+def _processes() -> dict[tuple[int, int], int]:
+    """{(pid, start time): utime + stime} of every user-space process (kernel threads, children
+    of kthreadd, left out)."""
+    out = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as fh:
+                f = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(d) == 2 or f[1] == "2":  # f[1]: the parent's pid
+            continue
+        out[(int(d), int(f[19]))] = int(f[11]) + int(f[12])
+    return out
+
+
+class ProcessCPU:
+    """CPU time of the user-space processes that run during a ``with`` block, the busy ones and
+    this benchmark left out: mtqa, its workers, and what it started (Ray's daemons, the server).
+    Sampled every 0.2 s (a process that lives less than that may be missed), so unlike the
+    machine-wide count it leaves out kernel threads and interrupts."""
+
+    def __init__(self, skip: "set[int]"):
+        self.skip = skip | {os.getpid()}
+        self.first: dict[tuple[int, int], int] = {}
+        self.last: dict[tuple[int, int], int] = {}
+        self._stop = threading.Event()
+
+    def _sample(self) -> None:
+        for key, j in _processes().items():
+            if key[0] not in self.skip:
+                self.first.setdefault(key, j)
+                self.last[key] = j
+
+    def __enter__(self) -> "ProcessCPU":
+        self._sample()
+        self.before = set(self.first)
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            self._sample()
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._t.join()
+        self._sample()
+
+    @property
+    def seconds(self) -> float:
+        # a process already running at the start counts from there; one started during, from 0
+        return sum(j - (self.first[k] if k in self.before else 0) for k, j in self.last.items()) / CLK
+
+
+def measure(fn, k: int) -> tuple[float, float, float]:
+    """(wall s, mtqa's CPU s machine-wide, mtqa's CPU s by process) of ``fn()`` beside k busy
+    processes."""
     with Busy(k) as busy:
-        m0, b0, t0 = machine_jiffies(), busy.jiffies(), time.perf_counter()
-        fn()
-        wall = time.perf_counter() - t0
-        m1, b1 = machine_jiffies(), busy.jiffies()
-    return wall, max(0, (m1 - m0) - (b1 - b0)) / CLK
+        with ProcessCPU({p.pid for p in busy.procs}) as procs:
+            m0, b0, t0 = machine_jiffies(), busy.jiffies(), time.perf_counter()
+            fn()
+            wall = time.perf_counter() - t0
+            m1, b1 = machine_jiffies(), busy.jiffies()
+    return wall, max(0, (m1 - m0) - (b1 - b0)) / CLK, procs.seconds
 
 
 def mtqa(*args: str, env: dict | None = None, ok=(0, 1, 2)) -> subprocess.CompletedProcess:
@@ -176,14 +240,16 @@ class Server:
             self.proc.kill()
 
 
-def row(name: str, k: int, wall: float, cpu: float, base: tuple[float, float] | None, cores: int) -> str:
+def row(name: str, k: int, m: tuple[float, float, float], base: "tuple[float, float, float] | None",
+        cores: int) -> str:
+    wall, cpu, pcpu = m
     if base is None or k == 0:
-        return f"{name:<22} {k:>4} {wall:8.2f} {cpu:8.2f} {'':>9} {'':>9} {'':>9} {'':>9}"
-    w0, c0 = base
+        return f"{name:<22} {k:>4} {wall:8.2f} {cpu:8.2f} {pcpu:8.2f} {'':>9} {'':>9} {'':>9} {'':>9} {'':>9}"
+    w0, c0, p0 = base
     p = c0 / w0 if w0 else 1.0
     fair = w0 * max(1.0, (p + k) / cores)
-    return (f"{name:<22} {k:>4} {wall:8.2f} {cpu:8.2f} {wall / w0:9.2f} {cpu / c0:9.2f} {fair:9.2f} "
-            f"{wall / fair:9.2f}")
+    return (f"{name:<22} {k:>4} {wall:8.2f} {cpu:8.2f} {pcpu:8.2f} {wall / w0:9.2f} {cpu / c0:9.2f} "
+            f"{pcpu / max(1e-9, p0):9.2f} {fair:9.2f} {wall / fair:9.2f}")
 
 
 def main() -> None:
@@ -207,8 +273,8 @@ def main() -> None:
     print(f"# bench_shared_cpu: {cores} cores ({logical_cpus()} logical CPUs), model {a.model or 'default'}, "
           f"load average before {os.getloadavg()[0]:.2f}")
     mtqa("check", SEED, *model)  # warm the page cache and the model's conversion
-    print(f"{'case':<22} {'busy':>4} {'wall s':>8} {'CPU s':>8} {'wall/alone':>9} {'CPU/alone':>9} "
-          f"{'fair s':>9} {'wall/fair':>9}")
+    print(f"{'case':<22} {'busy':>4} {'wall s':>8} {'CPU s':>8} {'proc s':>8} {'wall/alone':>9} {'CPU/alone':>9} "
+          f"{'proc/alone':>9} {'fair s':>9} {'wall/fair':>9}")
     try:
         runs = []
         if "seed" in cases:
@@ -232,10 +298,10 @@ def main() -> None:
         for name, fn in runs:
             base = None
             for k in busy:
-                wall, cpu = measure(fn, k)
+                m = measure(fn, k)
                 if k == 0:
-                    base = (wall, cpu)
-                print(row(name, k, wall, cpu, base, cores), flush=True)
+                    base = m
+                print(row(name, k, m, base, cores), flush=True)
         if "serve" in cases:
             srv = Server(model)
             try:
@@ -243,10 +309,10 @@ def main() -> None:
                 srv.clients(texts[:4])  # warm
                 base = None
                 for k in busy:
-                    wall, cpu = measure(lambda: srv.clients(texts), k)
+                    m = measure(lambda: srv.clients(texts), k)
                     if k == 0:
-                        base = (wall, cpu)
-                    print(row(f"serve 4 clients ({a.stories})", k, wall, cpu, base, cores), flush=True)
+                        base = m
+                    print(row(f"serve 4 clients ({a.stories})", k, m, base, cores), flush=True)
             finally:
                 srv.stop()
         if "versus" in cases:
