@@ -161,7 +161,9 @@ def _read_unit(unit: Unit, options: ReadOptions) -> Iterator[Any]:
     if options.source:
         from mtqa.source.pairing import with_sources
 
-        items = with_sources(items, options, whole_files=unit.fmt is None)
+        # the file's last range has read every line before it (records are whole-file numbers),
+        # so it reports a source with lines left over, as a one-process run does
+        items = with_sources(items, options, whole_files=unit.fmt is None or unit.last)
     yield from items
 
 

@@ -143,3 +143,20 @@ def test_python_api_checks_with_the_original():
     with_src = checker.check_text("The meeting took place on July 15.", original="Встреча прошла 14 июля.")
     assert [(f.code, f.text) for f in with_src.findings] == [("SRC001", "15")]
     assert not checker.check_text("The meeting took place on July 15.").findings
+
+
+def test_jobs_report_a_source_with_lines_left_over_like_one_process(tmp_path):
+    """A lines file above --jobs' chunk size is cut into ranges; the last range still reports the
+    source's extra line (one error, exit 2), and the findings are those of one process."""
+    n = 1400  # ~70 KB: more than one chunk (mtqa.parallel.CHUNK_BYTES)
+    (tmp_path / "hyp.txt").write_text("The meeting took place on July 14 in the city hall.\n" * (n - 1)
+                                      + "The meeting took place on July 16 in the city hall.\n", encoding="utf-8")
+    (tmp_path / "src.txt").write_text("Встреча прошла 14 июля в мэрии.\n" * (n + 1), encoding="utf-8")
+    runs = [_check(tmp_path / "hyp.txt", "--input-format", "lines", "--source", tmp_path / "src.txt",
+                   "--select", "SRC001", "--jobs", jobs) for jobs in ("1", "2")]
+    for found, r in runs:
+        assert r.returncode == 2
+        errors = [ln for ln in r.stderr.splitlines() if ln.startswith("mtqa: error:")]
+        assert len(errors) == 1 and f"{n + 1} lines" in errors[0], errors
+        assert [(f["code"], f["line"]) for f in found] == [("SRC001", n)]
+    assert runs[0][0] == runs[1][0]
