@@ -2,6 +2,7 @@
 with one machine-translation-like error put in (paired, synthetic).
 
     python benchmarks/bench_corruptions.py [--model PATH] [--n 1500] [--seed 1]
+    python benchmarks/bench_corruptions.py --set ru [--per-kind 200]   # Russian->English slips
 
 Sentences: held-out clean news (the ``report`` part of ../shared/data/corpus/clean,
 never the calibration part), 10-40 words.  Each is corrupted once per kind, when the
@@ -100,6 +101,34 @@ def sample_sentences(data, n: int, seed: int) -> list[str]:
     return pool[:n]
 
 
+def ru_pairs(data, seed: int, per_kind: int, rng: random.Random):
+    """(clean, pairs) for ``--set ru``: for each slip kind, up to ``per_kind`` report-part sentences
+    that offer its trigger, each with its slip; ``clean`` holds those sentences (their own
+    originals are the clean baseline)."""
+    from _ru_slips import KINDS as RU_KINDS, corrupt as ru_corrupt
+
+    pool = sample_sentences(data, 10 ** 9, seed)
+    clean: list[str] = []
+    index: dict[str, int] = {}
+    pairs: dict[str, list[tuple[int, str]]] = {k: [] for k in RU_KINDS}
+    for s in pool:
+        words = s.split()
+        for kind in RU_KINDS:
+            if len(pairs[kind]) >= per_kind:
+                continue
+            c = ru_corrupt(words, kind, rng)
+            if c is None or c == words:
+                continue
+            i = index.get(s)
+            if i is None:
+                i = index[s] = len(clean)
+                clean.append(s)
+            pairs[kind].append((i, " ".join(c)))
+        if all(len(v) >= per_kind for v in pairs.values()):
+            break
+    return clean, pairs
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=None)
@@ -109,22 +138,28 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--fp", type=float, default=1.0, help="false-positive rate (%%) for the fixed-FP table")
     ap.add_argument("--dump", type=Path, default=None, help="write every text's word scores here (JSON lines)")
+    ap.add_argument("--set", default="synthetic", choices=["synthetic", "ru"],
+                    help="synthetic: the kinds above; ru: Russian->English MT slips (benchmarks/_ru_slips.py)")
+    ap.add_argument("--per-kind", type=int, default=200, help="--set ru: sentences per kind at most")
     a = ap.parse_args()
 
     from mtqa.fluency import resolve_model
 
     model = resolve_model(a.model)
     t0 = time.perf_counter()
-    clean = sample_sentences(a.data, a.n, a.seed)
     rng = random.Random(a.seed)
-    pairs: dict[str, list[tuple[int, str]]] = {k: [] for k in KINDS}
-    for i, s in enumerate(clean):
-        words = s.split()
-        for kind in KINDS:
-            c = corrupt(words, kind, rng)
-            if c is not None:
-                pairs[kind].append((i, " ".join(c)))
-    texts = clean + [c for k in KINDS for _, c in pairs[k]]
+    if a.set == "ru":
+        clean, pairs = ru_pairs(a.data, a.seed, a.per_kind, rng)
+    else:
+        clean = sample_sentences(a.data, a.n, a.seed)
+        pairs = {k: [] for k in KINDS}
+        for i, s in enumerate(clean):
+            words = s.split()
+            for kind in KINDS:
+                c = corrupt(words, kind, rng)
+                if c is not None:
+                    pairs[kind].append((i, " ".join(c)))
+    texts = clean + [c for k in pairs for _, c in pairs[k]]
     checker = Checker(Config(select=["FLU"], fluency=True, model=model, precision=a.precision))
     cal = checker.ctx.get("fluency").calibration
     if cal is None:
@@ -133,31 +168,30 @@ def main() -> None:
 
     stats = []  # per text: (FLU001's lower rank, mean tail level, SLOR, log-prob per token, findings, detector)
     dump = open(a.dump, "w", encoding="utf-8") if a.dump else None
-    for rep in checker.check_documents(Document(f"s{i}", t) for i, t in enumerate(texts)):
-        scored = [s for s in rep.document.__dict__.get("_fluency") or [] if s is not None and s.n_words]
-        if not scored:
+    # the measures from the scorer itself (each text one sentence); the findings from the real rules
+    # (the check keeps no per-word scores once its FLU rules have judged a window)
+    scores = checker.ctx.get("fluency").score_texts(texts)
+    reports = checker.check_documents(Document(f"s{i}", t) for i, t in enumerate(texts))
+    for s, rep in zip(scores, reports):
+        if s is None or not s.n_words:
             stats.append((100.0, 0.0, 0.0, 0.0, rep.findings, float("-inf")))
             continue
-        # the segmenter may split a text: the worst sentence's rank, means over all words
-        tails = [x for s in scored for x in s.tails(cal)]
-        slor = [x for s in scored for x in s.scores]
-        lm, ntok = sum(sum(s.lm) for s in scored), sum(s.tokens for s in scored)
-        dets = [s.detector for s in scored if s.detector is not None]
+        tails = list(s.tails(cal))
+        slor = list(s.scores)
         if dump is not None:
             import json
 
             def ls(v):  # the scorer keeps per-word values in compact arrays
                 return None if v is None else list(v)
 
-            dump.write(json.dumps({"i": len(stats), "det": [ls(s.det) for s in scored],
-                                   "scores": [ls(s.scores) for s in scored],
-                                   "tails": [ls(s.tails(cal)) for s in scored], "lm": [ls(s.lm) for s in scored],
-                                   "ntok": [ls(s.ntok) for s in scored]}) + "\n")
-        stats.append((min(flu001_rank(s, cal) for s in scored), sum(tails) / len(tails), sum(slor) / len(slor),
-                      lm / max(1, ntok), rep.findings, max(dets) if dets else float("-inf")))
+            dump.write(json.dumps({"i": len(stats), "det": ls(s.det), "scores": slor, "tails": tails,
+                                   "lm": ls(s.lm), "ntok": ls(s.ntok)}) + "\n")
+        stats.append((flu001_rank(s, cal), sum(tails) / len(tails), sum(slor) / len(slor),
+                      sum(s.lm) / max(1, s.tokens), rep.findings,
+                      s.detector if s.detector is not None else float("-inf")))
     dt = time.perf_counter() - t0
     n_words = sum(len(t.split()) for t in texts)
-    print(f"clean news, part report; model {model}: {len(clean):,} clean sentences + "
+    print(f"clean news, part report, set {a.set}; model {model}: {len(clean):,} clean sentences + "
           f"{len(texts) - len(clean):,} corrupted, {n_words:,} words, {dt:.1f} s")
     print(f"{'kind':<13}{'pairs':>6}  {'corrupted lower by:':<34}  {'flagged, corrupted vs clean:':<28}")
     print(f"{'':<13}{'':>6}  {'FLU001':>8}{'mean':>8}{'SLOR':>8}{'logprob':>9}  {'FLU001':>12}{'FLU002':>14}"
@@ -168,7 +202,7 @@ def main() -> None:
 
     off = len(clean)
     tot = {"n": 0, "f": 0, "fc": 0}
-    for kind in KINDS:
+    for kind in pairs:
         ps = pairs[kind]
         if not ps:
             continue
@@ -211,7 +245,7 @@ def at_fixed_fp(stats, clean, pairs, fp: float) -> None:
     cuts = {m: float(np.percentile([f(t) for t in stats[:n_clean]], 100 - fp)) for m, f in measures.items()}
     off = n_clean
     allv = {m: [] for m in measures}
-    for kind in KINDS:
+    for kind in pairs:
         ps = pairs[kind]
         if not ps:
             continue
