@@ -137,16 +137,20 @@ def fixable_codes(checker) -> set[str]:
 
 
 def fix_text(text: str, checker, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-             source: str = "<text>", unsafe: bool = False) -> tuple[str, list[Edit]]:
+             source: str = "<text>", unsafe: bool = False, original=None) -> tuple[str, list[Edit]]:
     """The fixed text and every edit applied (over all passes, in the order applied).
 
-    Only the rules of :func:`fix_gate`, from their measured confidence, unless ``unsafe``."""
+    Only the rules of :func:`fix_gate`, from their measured confidence, unless ``unsafe``.
+    ``original`` (:class:`mtqa.source.Original`): the text it was translated from, read by every
+    pass as ``mtqa check --source`` reads it (a name the original vouches for is never changed)."""
     codes = fixable_codes(checker)
     gate = None if unsafe else fix_gate()
     applied: list[Edit] = []
     current = text
     for n in range(MAX_PASSES):
-        report = checker.check_text(current, source=source)
+        report = checker.check_text(current, source=source,
+                                    original=None if original is None else original.text,
+                                    original_lang=None if original is None else original.language)
         edits = [replace(e, pass_no=n) for e in plan(report.findings, codes, min_confidence, gate)]
         if not edits:
             break

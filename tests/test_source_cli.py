@@ -160,3 +160,34 @@ def test_jobs_report_a_source_with_lines_left_over_like_one_process(tmp_path):
         assert len(errors) == 1 and f"{n + 1} lines" in errors[0], errors
         assert [(f["code"], f["line"]) for f in found] == [("SRC001", n)]
     assert runs[0][0] == runs[1][0]
+
+
+def test_fix_with_the_original_applies_what_check_reports(tmp_path):
+    """`mtqa fix --source` judges names as `check --source` does: every name finding check reports
+    (at fix's confidence) is applied, a spelling the original vouches for is left alone, and a
+    translation without its original in a --source directory is one error (exit 2), still fixed."""
+    (tmp_path / "hyp.txt").write_text(HYP, encoding="utf-8")
+    (tmp_path / "src.txt").write_text(SRC, encoding="utf-8")
+    found, _ = _check(tmp_path / "hyp.txt", "--source", tmp_path / "src.txt", "--select", "NAM")
+    want = {f["text"]: f["suggestion"] for f in found if f["code"] == "NAM004" and f["confidence"] >= 0.2}
+    assert want.get("Olaf Sholz") == "Olaf Scholz"
+    r = run_mtqa("fix", "--no-fluency", "--unsafe-fixes", "--min-confidence", "0.2", "--select", "NAM",
+                 tmp_path / "hyp.txt", "--source", tmp_path / "src.txt")
+    assert r.returncode == 0, r.stderr
+    applied = {ln.split("'")[1]: ln.split("'")[3] for ln in r.stderr.splitlines() if "NAM004" in ln}
+    assert applied == want
+    assert "Olaf Scholz" in r.stdout and "Sholz" not in r.stdout
+    # the variant the original vouches for stays as written
+    (tmp_path / "v.txt").write_text("Chancellor Olaf Sholz met Volodymyr Zelenskii in Brussels on Monday.\n",
+                                    encoding="utf-8")
+    (tmp_path / "v.ru").write_text("Канцлер Олаф Шольц в понедельник встретился в Брюсселе с Владимиром "
+                                   "Зеленским.\n", encoding="utf-8")
+    r = run_mtqa("fix", "--no-fluency", "--unsafe-fixes", "--min-confidence", "0.2", "--select", "NAM",
+                 tmp_path / "v.txt", "--source", tmp_path / "v.ru")
+    assert "Zelenskii" in r.stdout and "Olaf Scholz" in r.stdout
+    # a --source directory without the file's original: one error, the text still fixed without it
+    (tmp_path / "originals").mkdir()
+    r = run_mtqa("fix", "--no-fluency", tmp_path / "hyp.txt", "--source", tmp_path / "originals")
+    assert r.returncode == 2
+    assert len([ln for ln in r.stderr.splitlines() if ln.startswith("mtqa: error:")]) == 1
+    assert "(banned in Russia)" in r.stdout and "business in Russia" not in r.stdout

@@ -7,7 +7,8 @@ from typing import List, Optional
 
 import typer
 
-from mtqa.cli import HOUSE_STYLE_HELP, MODEL_HELP, _die, app, build_config, say_wrote
+from mtqa.cli import (HOUSE_STYLE_HELP, MODEL_HELP, SOURCE_HELP, SOURCE_LANG_HELP, _die, app, build_config,
+                      say_wrote, source_options)
 
 
 @app.command()
@@ -30,6 +31,8 @@ def fix(
                                                 "fewer names corrected."),
     model: Optional[str] = typer.Option(None, "--model", help=MODEL_HELP),
     unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="Also apply rules not measured precise on clean news (see mtqa/data/fix_gate.tsv) and names below their gate."),
+    source: Optional[str] = typer.Option(None, "--source", help=SOURCE_HELP),
+    source_lang: Optional[str] = typer.Option(None, "--source-lang", help=SOURCE_LANG_HELP),
 ) -> None:
     """Apply name, phrase, casing, typography and repetition suggestions above --min-confidence.
 
@@ -39,7 +42,9 @@ def fix(
     second time.  Only plain-text inputs can be fixed.  A typography fix that
     touches a finding no rule can fix (ATT001 'reports .': a dropped source) is
     left for the editor.  Only rules measured precise on clean news are applied
-    (mtqa/data/fix_gate.tsv); --unsafe-fixes applies every suggestion.
+    (mtqa/data/fix_gate.tsv); --unsafe-fixes applies every suggestion.  With
+    --source (the original, a file or a directory mirroring the inputs) names are
+    judged as `mtqa check --source` judges them.
     """
     from pathlib import Path
 
@@ -69,6 +74,13 @@ def fix(
         raise _die("--output takes exactly one input")
     if not in_place and not diff and not output and len(files) > 1:
         raise _die("several inputs: use --in-place, or --diff to review the changes")
+    opts = ReadOptions(source_lang=None)
+    source_options(opts, paths, source, None, source_lang)
+    resolver = None
+    if opts.source:
+        from mtqa.source.pairing import SourceResolver
+
+        resolver = SourceResolver(opts.source_inputs, opts.source, opts)
     checker = Checker(cfg)
     status = 0
     n_edits = n_files = 0
@@ -103,7 +115,17 @@ def fix(
                 status = 2
                 continue
             text, bom = ft.text, ft.bom
-        fixed, edits = fix_text(text, checker, min_confidence, source=path, unsafe=unsafe_fixes)
+        original = None
+        if resolver is not None:
+            from mtqa.document import Document
+            from mtqa.readers import ReadError
+
+            original = resolver.original(Document(source=path, text=text))
+            if isinstance(original, ReadError):  # reported; the text is still fixed without it
+                sys.stderr.write(f"mtqa: error: {original}\n")
+                status = 2
+                original = None
+        fixed, edits = fix_text(text, checker, min_confidence, source=path, unsafe=unsafe_fixes, original=original)
         n_edits += len(edits)
         n_files += bool(edits)
         if diff:
